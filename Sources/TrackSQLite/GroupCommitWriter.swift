@@ -1,0 +1,120 @@
+import Dispatch
+import GRDB
+import Synchronization
+
+/// The single writer of a SQLite store.
+///
+/// Writes from any number of concurrent requests queue here; one loop takes everything that has
+/// queued and commits it as one transaction, each write in its own savepoint so that one failing
+/// write rolls back alone. A caller's write returns only after the transaction holding it has
+/// committed, so an acknowledged write is a committed write.
+final class GroupCommitWriter: Sendable {
+    private struct PendingWrite: Sendable {
+        /// Runs the write inside a savepoint and returns how to finish the caller once the
+        /// transaction has committed (or failed).
+        let perform: @Sendable (Database) -> Completion
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private struct Completion: Sendable {
+        let succeeded: Bool
+        let finish: @Sendable () -> Void
+    }
+
+    private struct State {
+        var pending: [PendingWrite] = []
+        var draining = false
+    }
+
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "track.store.sqlite.writer")
+    /// The most writes one transaction takes, so that one commit never grows without bound.
+    private let maxWritesPerTransaction = 256
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs `body` in the next group transaction and returns its result after the commit.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let pending = PendingWrite(
+                perform: { db in
+                    var result: Result<T, any Error> = .failure(TrackErrorBox.unreachable)
+                    do {
+                        try db.inSavepoint {
+                            do {
+                                result = .success(try body(db))
+                                return .commit
+                            } catch {
+                                result = .failure(error)
+                                return .rollback
+                            }
+                        }
+                    } catch {
+                        result = .failure(error)
+                    }
+                    let final = result
+                    if case .failure = final {
+                        return Completion(succeeded: false) { continuation.resume(with: final) }
+                    }
+                    return Completion(succeeded: true) { continuation.resume(with: final) }
+                },
+                fail: { error in continuation.resume(throwing: error) }
+            )
+            let startDrain = state.withLock { state -> Bool in
+                state.pending.append(pending)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain {
+                queue.async { self.drain() }
+            }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [PendingWrite] in
+                if state.pending.isEmpty {
+                    state.draining = false
+                    return []
+                }
+                let count = min(state.pending.count, maxWritesPerTransaction)
+                let batch = Array(state.pending.prefix(count))
+                state.pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            var completions: [Completion] = []
+            completions.reserveCapacity(batch.count)
+            do {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        for write in batch {
+                            completions.append(write.perform(db))
+                        }
+                        return .commit
+                    }
+                }
+                for completion in completions { completion.finish() }
+            } catch {
+                // The commit itself failed: nothing of this batch is stored. Writes that had
+                // already failed keep their own error; the others get the commit's.
+                for (index, write) in batch.enumerated() {
+                    if index < completions.count, !completions[index].succeeded {
+                        completions[index].finish()
+                    } else {
+                        write.fail(error)
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum TrackErrorBox: Error {
+    case unreachable
+}

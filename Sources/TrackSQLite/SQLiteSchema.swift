@@ -1,0 +1,95 @@
+import GRDB
+
+/// The SQLite schema as ordered migrations. A shipped migration is never edited; changes come as
+/// new migrations.
+enum SQLiteSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tracking") { db in
+            try db.execute(sql: """
+                CREATE TABLE experiments (
+                    experiment_id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    artifact_location TEXT NOT NULL,
+                    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+                    creation_time INTEGER NOT NULL,
+                    last_update_time INTEGER NOT NULL
+                );
+                CREATE TABLE experiment_tags (
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (experiment_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE runs (
+                    run_key INTEGER PRIMARY KEY,
+                    run_id TEXT NOT NULL UNIQUE,
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+                    name TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    start_time INTEGER NOT NULL,
+                    end_time INTEGER,
+                    artifact_uri TEXT NOT NULL,
+                    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+                    deleted_time INTEGER
+                );
+                CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time DESC, run_id);
+                CREATE TABLE params (
+                    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_key, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE tags (
+                    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_key, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE metric_series (
+                    series_key INTEGER PRIMARY KEY,
+                    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    last_step INTEGER NOT NULL,
+                    last_timestamp INTEGER NOT NULL,
+                    last_value_bits INTEGER NOT NULL,
+                    last_value REAL,
+                    min_value REAL,
+                    max_value REAL,
+                    point_count INTEGER NOT NULL,
+                    UNIQUE (run_key, key)
+                );
+                CREATE TABLE metric_points (
+                    series_key INTEGER NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    step INTEGER NOT NULL,
+                    value_bits INTEGER NOT NULL,
+                    PRIMARY KEY (series_key, timestamp, step, value_bits)
+                ) WITHOUT ROWID;
+                CREATE INDEX metric_points_by_step ON metric_points(series_key, step);
+                CREATE TABLE dataset_inputs (
+                    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    source_type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    schema TEXT,
+                    profile TEXT,
+                    context TEXT,
+                    tags_json TEXT NOT NULL,
+                    PRIMARY KEY (run_key, name, digest)
+                ) WITHOUT ROWID;
+                CREATE TABLE model_references (
+                    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+                    direction TEXT NOT NULL,
+                    model_id TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    PRIMARY KEY (run_key, direction, model_id, step)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

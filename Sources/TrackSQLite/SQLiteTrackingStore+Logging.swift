@@ -1,0 +1,111 @@
+import GRDB
+import TrackCore
+
+extension SQLiteTrackingStore {
+    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
+        try Validation.validateRunID(runID)
+        try Validation.validateBatch(metrics: metrics.count, params: params, tags: tags.count)
+        for (index, metric) in metrics.enumerated() {
+            try Validation.validateMetric(metric, parameter: "metrics[\(index)].name")
+        }
+        let params = try params.map { param throws(TrackError) in try Validation.validatedParam(param) }
+        let tags = try tags.map { tag throws(TrackError) in try Validation.validatedTag(tag) }
+        if metrics.isEmpty, params.isEmpty, tags.isEmpty {
+            // An empty batch still has to name an existing, active run.
+            _ = try await read { db in try Self.runRow(db, runID: runID) }
+            return
+        }
+        try await write { db in
+            let run = try Self.activeRunRow(db, runID: runID)
+            try Self.insertParams(db, run: run, runID: runID, params: params)
+            try Self.upsertTags(db, runKey: run.runKey, tags: tags)
+            try MetricWriter.insert(db, runKey: run.runKey, metrics: metrics)
+        }
+    }
+
+    public func deleteRunTag(runID: String, key: String) async throws {
+        try Validation.validateRunID(runID)
+        try await write { db in
+            let run = try Self.activeRunRow(db, runID: runID)
+            try db.execute(sql: "DELETE FROM tags WHERE run_key = ? AND key = ?", arguments: [run.runKey, key])
+            if db.changesCount == 0 {
+                throw TrackError.notFound("No tag with name: \(key) in run with id \(runID)")
+            }
+        }
+    }
+
+    public func logInputs(runID: String, datasets: [DatasetInput], models: [ModelReference]) async throws {
+        try Validation.validateRunID(runID)
+        try await write { db in
+            let run = try Self.activeRunRow(db, runID: runID)
+            var position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), -1) + 1 FROM dataset_inputs WHERE run_key = ?", arguments: [run.runKey]) ?? 0
+            for input in datasets {
+                let dataset = input.dataset
+                let context = input.tags.last(where: { $0.key == "mlflow.data.context" })?.value
+                try db.execute(
+                    sql: """
+                        INSERT INTO dataset_inputs (run_key, position, name, digest, source_type, source, schema, profile, context, tags_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (run_key, name, digest) DO UPDATE SET tags_json = excluded.tags_json, context = excluded.context
+                        """,
+                    arguments: [
+                        run.runKey, position, dataset.name, dataset.digest, dataset.sourceType, dataset.source,
+                        dataset.schema, dataset.profile, context, Self.encodeTags(input.tags),
+                    ]
+                )
+                position += 1
+            }
+            try Self.insertModelReferences(db, runKey: run.runKey, direction: "input", models: models)
+        }
+    }
+
+    public func logOutputs(runID: String, models: [ModelReference]) async throws {
+        try Validation.validateRunID(runID)
+        try await write { db in
+            let run = try Self.activeRunRow(db, runID: runID)
+            try Self.insertModelReferences(db, runKey: run.runKey, direction: "output", models: models)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private static func insertModelReferences(_ db: Database, runKey: Int64, direction: String, models: [ModelReference]) throws {
+        for model in models {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO model_references (run_key, direction, model_id, step) VALUES (?, ?, ?, ?)",
+                arguments: [runKey, direction, model.modelID, model.step]
+            )
+        }
+    }
+
+    /// Params are write-once: logging the same value again is accepted, a different one is refused.
+    private static func insertParams(_ db: Database, run: RunRow, runID: String, params: [Param]) throws {
+        if params.isEmpty { return }
+        let select = try db.cachedStatement(sql: "SELECT value FROM params WHERE run_key = ? AND key = ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO params (run_key, key, value) VALUES (?, ?, ?)")
+        for param in params {
+            if let existing = try String.fetchOne(select, arguments: [run.runKey, param.key]) {
+                if existing != param.value {
+                    throw TrackError.invalidParameter(
+                        "Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(existing)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'."
+                    )
+                }
+                continue
+            }
+            try insert.execute(arguments: [run.runKey, param.key, param.value])
+        }
+    }
+
+    private static func upsertTags(_ db: Database, runKey: Int64, tags: [Tag]) throws {
+        if tags.isEmpty { return }
+        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tags (run_key, key, value) VALUES (?, ?, ?)")
+        let rename = try db.cachedStatement(sql: "UPDATE runs SET name = ? WHERE run_key = ?")
+        for tag in tags {
+            try upsert.execute(arguments: [runKey, tag.key, tag.value])
+            // The run name and its tag are one fact; keep them equal.
+            if tag.key == runNameTag {
+                try rename.execute(arguments: [tag.value, runKey])
+            }
+        }
+    }
+}

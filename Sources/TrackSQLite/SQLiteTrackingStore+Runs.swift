@@ -1,0 +1,248 @@
+import Foundation
+import GRDB
+import TrackCore
+
+extension SQLiteTrackingStore {
+    static let runNameTag = "mlflow.runName"
+
+    public func createRun(_ creation: RunCreation) async throws -> Run {
+        let experimentNumber = try Validation.experimentNumber(creation.experimentID)
+        let tags = try creation.tags.map { tag throws(TrackError) in try Validation.validatedTag(tag) }
+        let tagName = tags.last(where: { $0.key == Self.runNameTag })?.value
+        if let given = creation.runName, !given.isEmpty, let tagName, tagName != given {
+            throw TrackError.invalidParameter(
+                "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='\(given)', mlflow.runName='\(tagName)')."
+            )
+        }
+        let name = (creation.runName?.isEmpty == false ? creation.runName : nil) ?? tagName ?? RunNameGenerator.make()
+        let runID = IDGenerator.runID()
+        let runKey: Int64 = try await write { db in
+            guard let experiment = try Row.fetchOne(
+                db, sql: "SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?",
+                arguments: [experimentNumber]
+            ) else {
+                throw TrackError.experimentNotFound(creation.experimentID)
+            }
+            let stage: String = experiment[1]
+            if stage != LifecycleStage.active.rawValue {
+                throw TrackError.invalidParameter(
+                    "The experiment \(creation.experimentID) must be in the 'active' state. Current state is \(stage)."
+                )
+            }
+            let location: String = experiment[0]
+            let artifactURI = Self.joinURI(location, runID, "artifacts")
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, artifact_uri, lifecycle_stage)
+                    VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, 'active')
+                    """,
+                arguments: [runID, experimentNumber, name, creation.userID, creation.startTime, artifactURI]
+            )
+            let runKey = db.lastInsertedRowID
+            var allTags = tags.filter { $0.key != Self.runNameTag }
+            allTags.append(Tag(key: Self.runNameTag, value: name))
+            for tag in allTags {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO tags (run_key, key, value) VALUES (?, ?, ?)",
+                    arguments: [runKey, tag.key, tag.value]
+                )
+            }
+            return runKey
+        }
+        return try await read { db in
+            guard let run = try Self.loadRuns(db, runKeys: [runKey]).first else { throw TrackError.runNotFound(runID) }
+            return run
+        }
+    }
+
+    public func run(id: String) async throws -> Run {
+        try Validation.validateRunID(id)
+        return try await read { db in
+            let row = try Self.runRow(db, runID: id)
+            guard let run = try Self.loadRuns(db, runKeys: [row.runKey]).first else { throw TrackError.runNotFound(id) }
+            return run
+        }
+    }
+
+    public func updateRun(id: String, _ update: RunUpdate) async throws -> RunInfo {
+        try Validation.validateRunID(id)
+        if let runName = update.runName {
+            _ = try Validation.validatedTag(Tag(key: Self.runNameTag, value: runName))
+        }
+        return try await write { db in
+            let row = try Self.activeRunRow(db, runID: id)
+            if let status = update.status {
+                try db.execute(sql: "UPDATE runs SET status = ? WHERE run_key = ?", arguments: [status.rawValue, row.runKey])
+            }
+            if let endTime = update.endTime {
+                try db.execute(sql: "UPDATE runs SET end_time = ? WHERE run_key = ?", arguments: [endTime, row.runKey])
+            }
+            if let runName = update.runName, !runName.isEmpty {
+                try db.execute(sql: "UPDATE runs SET name = ? WHERE run_key = ?", arguments: [runName, row.runKey])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO tags (run_key, key, value) VALUES (?, ?, ?)",
+                    arguments: [row.runKey, Self.runNameTag, runName]
+                )
+            }
+            guard let info = try Self.loadRunInfos(db, runKeys: [row.runKey]).first?.info else { throw TrackError.runNotFound(id) }
+            return info
+        }
+    }
+
+    public func deleteRun(id: String) async throws {
+        try await setRunStage(id: id, stage: .deleted)
+    }
+
+    public func restoreRun(id: String) async throws {
+        try await setRunStage(id: id, stage: .active)
+    }
+
+    private func setRunStage(id: String, stage: LifecycleStage) async throws {
+        try Validation.validateRunID(id)
+        let now = Clock.nowMilliseconds()
+        try await write { db in
+            let row = try Self.runRow(db, runID: id)
+            try db.execute(
+                sql: "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_key = ?",
+                arguments: [stage.rawValue, stage == .deleted ? now : nil, row.runKey]
+            )
+        }
+    }
+
+    public func searchRuns(_ query: RunQuery) async throws -> Page<Run> {
+        try Validation.validateMaxResults(query.maxResults, limit: Validation.maxRunsSearchResults)
+        let offset = try PageToken.decodeOffset(query.pageToken)
+        let numbers = try query.experimentIDs.map { id throws(TrackError) in try Validation.experimentNumber(id) }
+        if numbers.isEmpty { return Page(items: []) }
+        let sql = try RunSearchSQL(query: query, experimentNumbers: numbers, limit: query.maxResults + 1, offset: offset)
+        return try await read { db in
+            let keys = try Int64.fetchAll(db, sql: sql.sql, arguments: sql.arguments)
+            let hasMore = keys.count > query.maxResults
+            let runs = try Self.loadRuns(db, runKeys: Array(keys.prefix(query.maxResults)))
+            return Page(items: runs, nextPageToken: hasMore ? PageToken.offset(offset + query.maxResults) : nil)
+        }
+    }
+
+    // MARK: - Loading
+
+    static func joinURI(_ parts: String...) -> String {
+        var result = ""
+        for part in parts {
+            if result.isEmpty {
+                result = part
+            } else {
+                result = (result.hasSuffix("/") ? String(result.dropLast()) : result) + "/" + part
+            }
+        }
+        return result
+    }
+
+    /// Loads run infos for the keys, in the order of `runKeys`.
+    static func loadRunInfos(_ db: Database, runKeys: [Int64]) throws -> [(key: Int64, info: RunInfo)] {
+        if runKeys.isEmpty { return [] }
+        var byKey: [Int64: RunInfo] = [:]
+        for chunk in runKeys.chunked(900) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT run_key, run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
+                    FROM runs WHERE run_key IN (\(placeholders))
+                    """,
+                arguments: StatementArguments(chunk)
+            )
+            while let row = try rows.next() {
+                let experimentID: Int64 = row[2]
+                byKey[row[0]] = RunInfo(
+                    runID: row[1], experimentID: String(experimentID), runName: row[3], userID: row[4],
+                    status: RunStatus(rawValue: row[5]) ?? .running, startTime: row[6], endTime: row[7],
+                    artifactURI: row[8], lifecycleStage: LifecycleStage(rawValue: row[9]) ?? .active
+                )
+            }
+        }
+        return runKeys.compactMap { key in byKey[key].map { (key, $0) } }
+    }
+
+    /// Loads whole runs (info, params, tags, latest metrics, inputs, outputs) in the order of `runKeys`.
+    static func loadRuns(_ db: Database, runKeys: [Int64]) throws -> [Run] {
+        let infos = try loadRunInfos(db, runKeys: runKeys)
+        if infos.isEmpty { return [] }
+        var params: [Int64: [Param]] = [:]
+        var tags: [Int64: [Tag]] = [:]
+        var metrics: [Int64: [Metric]] = [:]
+        var datasets: [Int64: [DatasetInput]] = [:]
+        var modelInputs: [Int64: [ModelReference]] = [:]
+        var modelOutputs: [Int64: [ModelReference]] = [:]
+        for chunk in runKeys.chunked(900) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let arguments = StatementArguments(chunk)
+            var cursor = try Row.fetchCursor(db, sql: "SELECT run_key, key, value FROM params WHERE run_key IN (\(placeholders))", arguments: arguments)
+            while let row = try cursor.next() { params[row[0], default: []].append(Param(key: row[1], value: row[2])) }
+            cursor = try Row.fetchCursor(db, sql: "SELECT run_key, key, value FROM tags WHERE run_key IN (\(placeholders))", arguments: arguments)
+            while let row = try cursor.next() { tags[row[0], default: []].append(Tag(key: row[1], value: row[2])) }
+            cursor = try Row.fetchCursor(
+                db,
+                sql: "SELECT run_key, key, last_value_bits, last_timestamp, last_step FROM metric_series WHERE run_key IN (\(placeholders))",
+                arguments: arguments
+            )
+            while let row = try cursor.next() {
+                metrics[row[0], default: []].append(
+                    Metric(key: row[1], value: Double(orderPreservingBits: row[2]), timestamp: row[3], step: row[4])
+                )
+            }
+            cursor = try Row.fetchCursor(
+                db,
+                sql: "SELECT run_key, name, digest, source_type, source, schema, profile, tags_json FROM dataset_inputs WHERE run_key IN (\(placeholders)) ORDER BY position",
+                arguments: arguments
+            )
+            while let row = try cursor.next() {
+                let dataset = Dataset(name: row[1], digest: row[2], sourceType: row[3], source: row[4], schema: row[5], profile: row[6])
+                datasets[row[0], default: []].append(DatasetInput(tags: decodeTags(row[7]), dataset: dataset))
+            }
+            cursor = try Row.fetchCursor(
+                db, sql: "SELECT run_key, direction, model_id, step FROM model_references WHERE run_key IN (\(placeholders))",
+                arguments: arguments
+            )
+            while let row = try cursor.next() {
+                let reference = ModelReference(modelID: row[2], step: row[3])
+                if (row[1] as String) == "input" {
+                    modelInputs[row[0], default: []].append(reference)
+                } else {
+                    modelOutputs[row[0], default: []].append(reference)
+                }
+            }
+        }
+        return infos.map { key, info in
+            Run(
+                info: info,
+                data: RunData(
+                    metrics: (metrics[key] ?? []).sorted { $0.key < $1.key },
+                    params: (params[key] ?? []).sorted { $0.key < $1.key },
+                    tags: (tags[key] ?? []).sorted { $0.key < $1.key }
+                ),
+                inputs: RunInputs(datasetInputs: datasets[key] ?? [], modelInputs: modelInputs[key] ?? []),
+                outputs: RunOutputs(modelOutputs: modelOutputs[key] ?? [])
+            )
+        }
+    }
+
+    static func encodeTags(_ tags: [Tag]) -> String {
+        let object = tags.map { ["key": $0.key, "value": $0.value] }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeTags(_ json: String) -> [Tag] {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: String]] else { return [] }
+        return array.compactMap { item in
+            guard let key = item["key"], let value = item["value"] else { return nil }
+            return Tag(key: key, value: value)
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

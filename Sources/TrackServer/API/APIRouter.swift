@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import Logging
+import TrackAPI
+import TrackCore
+
+/// Registers MLflow-style endpoints under every API prefix they are served at
+/// (`/api/2.0/mlflow/...` and the `/ajax-api/2.0/mlflow/...` mirror), reads their parameters the
+/// same way for all of them, and answers 405 for a known path asked with another method.
+struct APIRouter {
+    typealias Handler = @Sendable (RequestParameters, Request, TrackRequestContext) async throws -> Response
+
+    let router: Router<TrackRequestContext>
+    let prefixes: [String]
+    private var methodsByPath: [String: Set<String>] = [:]
+
+    init(router: Router<TrackRequestContext>, prefixes: [String]) {
+        self.router = router
+        self.prefixes = prefixes
+    }
+
+    /// Adds `handler` for `method` at `path` (relative to each prefix).
+    mutating func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        methodsByPath[path, default: []].insert(method.rawValue)
+        for prefix in prefixes {
+            router.on(RouterPath("\(prefix)/\(path)"), method: method) { request, context in
+                let parameters = try await Self.parameters(of: request, method: method, context: context)
+                return try await handler(parameters, request, context)
+            }
+        }
+    }
+
+    /// Answers 405 for the methods a known path does not take.
+    func finish() {
+        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        for (path, methods) in methodsByPath {
+            for method in all where !methods.contains(method.rawValue) {
+                for prefix in prefixes {
+                    router.on(RouterPath("\(prefix)/\(path)"), method: method) { _, _ -> Response in
+                        throw TrackError(.badRequest, "Method \(method.rawValue) is not allowed for this endpoint.").withStatus(.methodNotAllowed)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the parameters: the query string for GET, the JSON body otherwise.
+    static func parameters(of request: Request, method: HTTPRequest.Method, context: TrackRequestContext) async throws -> RequestParameters {
+        if method == .get {
+            return RequestParameters(query: request.uri.query)
+        }
+        if method == .post || method == .patch {
+            try requireJSONContentType(request)
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw StatusError(status: .contentTooLarge, error: .bodyTooLarge(limit: context.maxUploadSize))
+        }
+        return body.withUnsafeReadableBytes { RequestParameters(jsonBody: $0) }
+    }
+
+    /// POSTs must say `application/json`: this is also what stops cross-site form posts.
+    static func requireJSONContentType(_ request: Request) throws {
+        guard let contentType = request.headers[.contentType] else {
+            throw TrackError(.invalidParameterValue, "Bad Request. Content-Type header is missing.")
+        }
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if mediaType != "application/json" {
+            throw TrackError(.invalidParameterValue, "Bad Request. Content-Type must be one of ['application/json'].")
+        }
+    }
+}
+
+/// A `TrackError` answered with a status other than its code's usual one (405, 413).
+struct StatusError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let error: TrackError
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try error.response(from: request, context: context)
+        response.status = status
+        return response
+    }
+}
+
+extension TrackError {
+    func withStatus(_ status: HTTPResponse.Status) -> StatusError {
+        StatusError(status: status, error: self)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import TrackCore
+import TrackSQLite
+
+/// The composition root of the server: the store, the artifact folder, the routes.
+public enum TrackServerApplication {
+    /// Builds the server: opens (and migrates) the store before anything listens.
+    public static func build(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+        let logger = {
+            var logger = Logger(label: "track.server")
+            logger.logLevel = configuration.logLevel
+            return logger
+        }()
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        let store = try makeStore(configuration, logger: logger)
+        let artifacts = try LocalArtifactStore(root: configuration.resolvedArtifactRoot)
+        let router = buildRouter(store: store, artifacts: artifacts, configuration: configuration, logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "track"),
+            onServerRunning: { channel in
+                logger.info("track server listening", metadata: [
+                    "address": "\(channel.localAddress?.description ?? "")",
+                    "data": "\(configuration.dataDirectory.path)",
+                ])
+            },
+            logger: logger
+        )
+    }
+
+    /// Picks the store from its URI: `sqlite:` (the default, in the data directory).
+    static func makeStore(_ configuration: ServerConfiguration, logger: Logger) throws -> SQLiteTrackingStore {
+        var storeLogger = Logger(label: "track.store.sqlite")
+        storeLogger.logLevel = configuration.logLevel
+        let durability: SQLiteTrackingStore.Durability = configuration.durableAgainstPowerLoss ? .power : .process
+        guard let uri = configuration.backendStoreURI, !uri.isEmpty else {
+            return try SQLiteTrackingStore(path: configuration.dataDirectory.appendingPathComponent("track.db").path, durability: durability, logger: storeLogger)
+        }
+        if uri.hasPrefix("sqlite:///") {
+            return try SQLiteTrackingStore(path: "/" + uri.dropFirst("sqlite:///".count), durability: durability, logger: storeLogger)
+        }
+        if uri.hasPrefix("sqlite://") {
+            return try SQLiteTrackingStore(path: String(uri.dropFirst("sqlite://".count)), durability: durability, logger: storeLogger)
+        }
+        throw TrackError.invalidParameter("Unsupported backend store URI '\(uri)'. Use sqlite:///path/to/track.db.")
+    }
+
+    static func buildRouter<Store: TrackingStore>(
+        store: Store, artifacts: LocalArtifactStore, configuration: ServerConfiguration, logger: Logger
+    ) -> Router<TrackRequestContext> {
+        let router = Router(context: TrackRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: HostAllowListMiddleware(allowed: Set(configuration.allowedHosts)))
+        if configuration.logLevel <= .debug {
+            router.add(middleware: LogRequestsMiddleware(.debug))
+        }
+        var mlflow = APIRouter(router: router, prefixes: ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow"])
+        ExperimentRoutes(store: store).register(on: &mlflow)
+        RunRoutes(store: store).register(on: &mlflow)
+        MetricRoutes(store: store).register(on: &mlflow)
+        ServiceRoutes().register(on: router, api: &mlflow)
+        ArtifactRoutes(store: store, artifacts: artifacts).register(on: router, api: &mlflow)
+        mlflow.finish()
+        var track = APIRouter(router: router, prefixes: ["/api/2.0/track"])
+        InsightRoutes(store: store).register(on: &track)
+        track.finish()
+        if let webRoot = configuration.webRoot ?? StaticFiles.defaultRoot() {
+            StaticFiles(root: webRoot).register(on: router)
+        } else {
+            logger.warning("web UI folder not found; the API is served without the UI")
+        }
+        return router
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+
+/// Everything `track server` needs to start, filled from flags and environment variables by the
+/// CLI and built directly by tests.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The folder holding `track.db` and `artifacts/` unless those are given apart.
+    public var dataDirectory: URL
+    /// `sqlite:///path/to/file.db`, or `nil` for `<data dir>/track.db`.
+    public var backendStoreURI: String?
+    /// The artifact folder, or `nil` for `<data dir>/artifacts`.
+    public var artifactRoot: URL?
+    /// The web UI's folder, or `nil` to look for it (see `StaticFiles.defaultRoot`).
+    public var webRoot: URL?
+    /// Host names the server answers to (DNS-rebinding protection); empty allows any.
+    public var allowedHosts: [String]
+    public var logLevel: Logger.Level
+    /// Whether a commit must survive power loss (`synchronous=FULL`) rather than a process crash.
+    public var durableAgainstPowerLoss: Bool
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 5000, dataDirectory: URL = URL(fileURLWithPath: "track-data"),
+        backendStoreURI: String? = nil, artifactRoot: URL? = nil, webRoot: URL? = nil,
+        allowedHosts: [String]? = nil, logLevel: Logger.Level = .info, durableAgainstPowerLoss: Bool = false
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.backendStoreURI = backendStoreURI
+        self.artifactRoot = artifactRoot
+        self.webRoot = webRoot
+        self.allowedHosts = allowedHosts ?? Self.defaultAllowedHosts(for: host)
+        self.logLevel = logLevel
+        self.durableAgainstPowerLoss = durableAgainstPowerLoss
+    }
+
+    /// On loopback only local names are answered, which stops DNS rebinding; on any other
+    /// address every host is allowed unless a list is given.
+    public static func defaultAllowedHosts(for host: String) -> [String] {
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"]
+        return loopback.contains(host) || host.hasPrefix("127.") ? ["localhost", "127.0.0.1", "[::1]", "::1"] + (host.hasPrefix("127.") ? [host] : []) : []
+    }
+
+    var resolvedArtifactRoot: URL { artifactRoot ?? dataDirectory.appendingPathComponent("artifacts", isDirectory: true) }
+}

@@ -1,0 +1,228 @@
+// Tiny fetch wrapper for the track server (MLflow REST + track endpoints). Views use only this.
+//   - JSON in/out; MLflow error JSON {error_code, message} -> ApiError(code, message, status)
+//   - network failure -> ApiError('UNREACHABLE', ...), announced on apiEvents ('unreachable' / 'reachable')
+//   - metric values "NaN" / "Infinity" / "-Infinity" are converted to numbers here.
+
+import { toMetricNumber, toColumns } from './lib/series.js';
+import { encodePath } from './lib/artifacts.js';
+
+export class ApiError extends Error {
+  constructor(code, message, status = 0) {
+    super(message || code);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** Events: 'unreachable' and 'reachable' (fired on changes only). */
+export const apiEvents = new EventTarget();
+let reachable = true;
+function setReachable(ok, detail) {
+  if (ok === reachable) return;
+  reachable = ok;
+  apiEvents.dispatchEvent(Object.assign(new Event(ok ? 'reachable' : 'unreachable'), { detail }));
+}
+
+export const isAbort = (e) => e && (e.name === 'AbortError' || e.code === 'ABORTED');
+
+const HTTP_CODES = { 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'RESOURCE_DOES_NOT_EXIST', 409: 'RESOURCE_ALREADY_EXISTS', 500: 'INTERNAL_ERROR', 501: 'NOT_IMPLEMENTED', 503: 'TEMPORARILY_UNAVAILABLE' };
+
+function queryString(query) {
+  const parts = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    for (const item of Array.isArray(v) ? v : [v]) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(item)}`);
+  }
+  return parts.join('&');
+}
+
+export async function request(method, path, { query, body, signal, as = 'json' } = {}) {
+  let url = path;
+  if (query) { const qs = queryString(query); if (qs) url += (url.includes('?') ? '&' : '?') + qs; }
+  const init = { method, signal, headers: { Accept: 'application/json' } };
+  if (body !== undefined) { init.body = JSON.stringify(body); init.headers['Content-Type'] = 'application/json'; }
+  let res;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    const err = new ApiError('UNREACHABLE', "Can't reach the track server. Is it running?", 0);
+    setReachable(false, err);
+    throw err;
+  }
+  const text = await res.text().catch(() => '');
+  // A gateway error from a proxy in front of the server means the server itself is down.
+  if ([502, 503, 504].includes(res.status) && !text.trim().startsWith('{')) {
+    const err = new ApiError('UNREACHABLE', `The track server is not responding (HTTP ${res.status}).`, res.status);
+    setReachable(false, err);
+    throw err;
+  }
+  setReachable(true);
+  if (!res.ok) {
+    let j = null;
+    try { j = JSON.parse(text); } catch { /* not JSON */ }
+    const code = (j && j.error_code) || HTTP_CODES[res.status] || `HTTP_${res.status}`;
+    const message = (j && j.message) || text.slice(0, 500) || res.statusText || code;
+    throw new ApiError(code, message, res.status);
+  }
+  if (as === 'text') return text;
+  if (!text.trim()) return {};
+  try { return JSON.parse(text); } catch { throw new ApiError('BAD_RESPONSE', 'The server sent a response that is not JSON.', res.status); }
+}
+
+const ML = '/api/2.0/mlflow';
+const TRACK = '/api/2.0/track';
+const post = (p, body, opts) => request('POST', ML + p, { ...opts, body });
+const get = (p, query, opts) => request('GET', ML + p, { ...opts, query });
+
+// ------------------------------------------------------------------ normalisation
+
+const num = (v) => (v === undefined || v === null || v === '' ? null : Number(v));
+
+function byKey(list) {
+  const o = Object.create(null);
+  for (const { key, value } of list) o[key] = value;
+  return o;
+}
+
+/** Experiment with numeric times and a tags map. */
+export function normalizeExperiment(e) {
+  const tags = e.tags || [];
+  return { ...e, creation_time: num(e.creation_time), last_update_time: num(e.last_update_time), tags: byKey(tags), tagList: tags };
+}
+
+/**
+ * Run -> { id, name, info, data, metrics: {key: {value, step, timestamp}}, params: {k: v}, tags: {k: v} }.
+ * Metric values are numbers (NaN / ±Infinity included).
+ */
+export function normalizeRun(run) {
+  const info = run.info || {};
+  const data = run.data || {};
+  const metrics = (data.metrics || []).map((m) => ({ key: m.key, value: toMetricNumber(m.value), timestamp: num(m.timestamp), step: num(m.step) ?? 0 }));
+  const params = data.params || [];
+  const tagList = data.tags || [];
+  const tags = byKey(tagList);
+  const m = Object.create(null);
+  for (const x of metrics) m[x.key] = x;
+  const normInfo = { ...info, start_time: num(info.start_time), end_time: num(info.end_time) };
+  return {
+    id: info.run_id || info.run_uuid,
+    name: info.run_name || tags['mlflow.runName'] || info.run_id || '',
+    info: normInfo,
+    data: { metrics, params, tags: tagList },
+    metrics: m,
+    params: byKey(params),
+    tags,
+  };
+}
+
+// ------------------------------------------------------------------ experiments
+
+export async function searchExperiments({ maxResults = 1000, pageToken, filter, orderBy, signal } = {}) {
+  const r = await post('/experiments/search', { max_results: maxResults, page_token: pageToken || undefined, filter: filter || undefined, order_by: orderBy, view_type: 'ACTIVE_ONLY' }, { signal });
+  return { experiments: (r.experiments || []).map(normalizeExperiment), nextPageToken: r.next_page_token || null };
+}
+
+/** All active experiments (follows page tokens, up to `limit`). */
+export async function listAllExperiments({ signal, limit = 20000 } = {}) {
+  const out = [];
+  let token = null;
+  do {
+    const page = await searchExperiments({ maxResults: 1000, pageToken: token, signal });
+    out.push(...page.experiments);
+    token = page.nextPageToken;
+  } while (token && out.length < limit);
+  return out;
+}
+
+export async function getExperiment(id, { signal } = {}) {
+  const r = await get('/experiments/get', { experiment_id: id }, { signal });
+  return normalizeExperiment(r.experiment || {});
+}
+export const createExperiment = (name) => post('/experiments/create', { name }).then((r) => r.experiment_id);
+export const renameExperiment = (id, newName) => post('/experiments/update', { experiment_id: id, new_name: newName });
+export const deleteExperiment = (id) => post('/experiments/delete', { experiment_id: id });
+
+// ------------------------------------------------------------------ runs
+
+export async function searchRuns({ experimentIds, filter, orderBy, maxResults = 1000, pageToken, runViewType = 'ACTIVE_ONLY', signal } = {}) {
+  const r = await post('/runs/search', {
+    experiment_ids: experimentIds,
+    filter: filter || undefined,
+    order_by: orderBy && orderBy.length ? orderBy : undefined,
+    max_results: maxResults,
+    page_token: pageToken || undefined,
+    run_view_type: runViewType,
+  }, { signal });
+  return { runs: (r.runs || []).map(normalizeRun), nextPageToken: r.next_page_token || null };
+}
+
+export async function getRun(runId, { signal } = {}) {
+  const r = await get('/runs/get', { run_id: runId }, { signal });
+  if (!r.run) throw new ApiError('RESOURCE_DOES_NOT_EXIST', `Run ${runId} not found`, 404);
+  return normalizeRun(r.run);
+}
+
+/** Full history of one metric (MLflow endpoint; prefer metricSeries for charts). */
+export async function getMetricHistory(runId, key, { maxResults = 25000, signal } = {}) {
+  const out = [];
+  let token = null;
+  do {
+    const r = await get('/metrics/get-history', { run_id: runId, metric_key: key, max_results: maxResults, page_token: token || undefined }, { signal });
+    for (const m of r.metrics || []) out.push({ key: m.key, value: toMetricNumber(m.value), timestamp: num(m.timestamp), step: num(m.step) ?? 0 });
+    token = r.next_page_token || null;
+  } while (token);
+  return out;
+}
+
+// ------------------------------------------------------------------ track endpoints
+
+/** Downsampled columnar series: { runId, key, steps, timestamps, values } (Float64Array columns). */
+export async function metricSeries(runId, key, { maxPoints = 1000, minStep, maxStep, signal } = {}) {
+  const r = await request('GET', TRACK + '/metrics/series', {
+    query: { run_id: runId, key, max_points: maxPoints, min_step: minStep ?? undefined, max_step: maxStep ?? undefined },
+    signal,
+  });
+  return { runId, key, ...toColumns(r.steps || [], r.timestamps || [], r.values || []) };
+}
+
+/** Summaries for runs: Map runId -> { [key]: {last, last_step, last_timestamp, min, max, count} }. Batches ids. */
+export async function runSummaries(runIds, { signal, batch = 100 } = {}) {
+  const out = new Map();
+  for (const id of runIds) out.set(id, Object.create(null));
+  const chunks = [];
+  for (let i = 0; i < runIds.length; i += batch) chunks.push(runIds.slice(i, i + batch));
+  await Promise.all(chunks.map(async (ids) => {
+    const r = await request('GET', TRACK + '/runs/summaries', { query: { run_id: ids }, signal });
+    for (const s of r.summaries || []) {
+      const m = out.get(s.run_id) || Object.create(null);
+      m[s.key] = {
+        last: toMetricNumber(s.last), min: toMetricNumber(s.min), max: toMetricNumber(s.max),
+        last_step: num(s.last_step), last_timestamp: num(s.last_timestamp), count: num(s.count),
+      };
+      out.set(s.run_id, m);
+    }
+  }));
+  return out;
+}
+
+// ------------------------------------------------------------------ artifacts
+
+const ART = '/api/2.0/mlflow-artifacts/artifacts';
+
+/** List a directory (path like "1/<run>/artifacts/sub"). Returns [{path, is_dir, file_size}] with path relative to the dir. */
+export async function listArtifacts(path, { signal } = {}) {
+  const r = await request('GET', ART, { query: { path }, signal });
+  return (r.files || []).map((f) => ({ path: f.path, is_dir: !!f.is_dir, file_size: num(f.file_size) }));
+}
+
+/** Download URL for an artifact file (full path under the artifact root). */
+export function artifactUrl(path) {
+  return `${ART}/${encodePath(path)}`;
+}
+
+/** File contents as text (for previews rendered with textContent only). */
+export function artifactText(path, { signal } = {}) {
+  return request('GET', `${ART}/${encodePath(path)}`, { signal, as: 'text' });
+}

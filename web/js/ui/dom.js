@@ -1,0 +1,113 @@
+// Small shared DOM widgets: status pills, errors, copy buttons, toasts, code blocks, lazy visibility.
+
+import { h } from '../html.js';
+import { formatTimestamp, formatRelative } from '../lib/format.js';
+
+export function statusPill(status) {
+  const s = (status || 'UNKNOWN').toUpperCase();
+  const title = s === 'CRASHED' ? 'Still marked RUNNING, but no heartbeat for over 5 minutes' : undefined;
+  return h('span', { class: `pill pill-${s.toLowerCase()}`, title }, s.toLowerCase());
+}
+
+/** A readable error block for an ApiError (or any Error). */
+export function errorBox(err, { title } = {}) {
+  const code = err?.code && err.code !== 'UNREACHABLE' ? err.code : null;
+  return h('div', { class: 'error-box', role: 'alert' },
+    h('strong', null, title || (err?.code === 'UNREACHABLE' ? 'Server unreachable' : err?.status === 404 ? 'Not found' : 'Something went wrong')),
+    code ? h('code', null, code) : null,
+    h('div', null, err?.message || String(err)));
+}
+
+export function loading(text = 'Loading…') {
+  return h('div', { class: 'loading-page' }, h('span', { class: 'spinner' }), text);
+}
+
+export function toast(text, ms = 1800) {
+  const el = h('div', { class: 'toast', role: 'status' }, text);
+  document.body.append(el);
+  setTimeout(() => el.remove(), ms);
+}
+
+export async function copyText(text) {
+  try { await navigator.clipboard.writeText(text); toast('Copied'); }
+  catch {
+    const ta = h('textarea', { style: { position: 'fixed', opacity: '0' } });
+    ta.value = text; document.body.append(ta); ta.select();
+    try { document.execCommand('copy'); toast('Copied'); } catch { toast('Copy failed'); }
+    ta.remove();
+  }
+}
+
+export function copyButton(text, label = 'Copy') {
+  return h('button', { class: 'copy-btn', type: 'button', title: `${label}`, 'aria-label': label, onclick: (e) => { e.preventDefault(); e.stopPropagation(); copyText(text); } }, '⧉');
+}
+
+export function codeBlock(text) {
+  return h('pre', { class: 'code' }, text, h('button', { class: 'btn btn-sm copy', type: 'button', onclick: () => copyText(text) }, 'Copy'));
+}
+
+/** <time> with relative text and full timestamp on hover. */
+export function timeEl(ms, { relative = true } = {}) {
+  if (!ms) return h('span', { class: 'faint' }, '—');
+  return h('time', { datetime: new Date(ms).toISOString(), title: formatTimestamp(ms) }, relative ? formatRelative(ms) : formatTimestamp(ms));
+}
+
+/** Run fn(el) once when el first becomes visible (or near). Returns a disconnect function. */
+export function whenVisible(el, fn, rootMargin = '200px') {
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) { io.disconnect(); fn(el); }
+  }, { rootMargin });
+  io.observe(el);
+  return () => io.disconnect();
+}
+
+/** Shared lazy observer for many elements: observe(el, fn). */
+export function lazyGroup(rootMargin = '300px') {
+  const fns = new Map();
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      const fn = fns.get(e.target);
+      fns.delete(e.target); io.unobserve(e.target);
+      fn?.(e.target);
+    }
+  }, { rootMargin });
+  return {
+    observe(el, fn) { fns.set(el, fn); io.observe(el); },
+    disconnect() { io.disconnect(); fns.clear(); },
+  };
+}
+
+/**
+ * Poll fn every `ms` while `active()` is true and the tab is visible. fn may be async; ticks never overlap.
+ * Returns stop().
+ */
+export function poller(fn, ms, active = () => true) {
+  let timer = 0, stopped = false, running = false;
+  const tick = async () => {
+    timer = 0;
+    if (stopped) return;
+    if (!document.hidden && active() && !running) {
+      running = true;
+      try { await fn(); } catch { /* errors surface through the view / banner */ }
+      running = false;
+    }
+    if (!stopped) timer = setTimeout(tick, ms);
+  };
+  const onVis = () => { if (!document.hidden && !timer && !running && !stopped) tick(); };
+  document.addEventListener('visibilitychange', onVis);
+  timer = setTimeout(tick, ms);
+  return () => { stopped = true; clearTimeout(timer); document.removeEventListener('visibilitychange', onVis); };
+}
+
+/** Is the event target a text field (so single-key shortcuts must be ignored)? */
+export function isTyping(e) {
+  const t = e.target;
+  return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) && t.type !== 'checkbox';
+}
+
+/** Segmented control: options [{value, label}], onChange(value). */
+export function segmented(options, value, onChange, label) {
+  return h('div', { class: 'seg', role: 'group', 'aria-label': label },
+    options.map((o) => h('button', { type: 'button', 'aria-pressed': String(o.value === value), onclick: () => onChange(o.value), title: o.title }, o.label)));
+}

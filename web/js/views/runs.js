@@ -1,0 +1,628 @@
+// #/experiments/<id>?filter=&order=&cols=&group= — the runs table.
+// Virtual scrolling over all loaded runs (pages of 1000 fetched up front), server-side order_by where
+// MLflow supports it (attributes, params, last metric values), client-side for the rest (duration,
+// min/max summaries). Group by a param, multi-select + compare, keyboard navigation, live polling.
+
+import * as api from '../api.js';
+import { cached } from '../cache.js';
+import { h } from '../html.js';
+import { formatNumber, formatDuration, formatRelative, formatTimestamp, formatCount, plural } from '../lib/format.js';
+import {
+  buildHash, experimentHash, runHash, compareHash, decodeRunsState, encodeRunsState, columnId, parseColumn,
+  toOrderBy, orderId, DEFAULT_ORDER,
+} from '../lib/url-state.js';
+import { filterHints, applyHint, addClause } from '../lib/filter-hints.js';
+import { displayStatus, runDuration } from '../lib/status.js';
+import { groupBy, stats } from '../lib/aggregate.js';
+import { baseName } from '../lib/artifacts.js';
+import { errorBox, loading, statusPill, poller, isTyping, toast } from '../ui/dom.js';
+import { openPopover } from '../ui/popover.js';
+import { navigate, setTitle } from '../nav.js';
+import { firstRunHelp } from './experiments.js';
+
+const PAGE = 1000;
+const MAX_RUNS = 100_000;
+const ROW_H = 34;
+const OVERSCAN = 10;
+const POLL_MS = 1500;
+
+const FIXED = [
+  { id: 'sel', w: 40 },
+  { id: 'status', w: 104, label: 'Status', sort: { kind: 'attr', key: 'status' } },
+  { id: 'name', w: 250, label: 'Run', sort: { kind: 'attr', key: 'run_name' } },
+  { id: 'start', w: 118, label: 'Started', sort: { kind: 'attr', key: 'start_time' } },
+  { id: 'duration', w: 92, label: 'Duration', sort: { kind: 'attr', key: 'duration' }, num: true },
+  { id: 'user', w: 100, label: 'User', sort: { kind: 'attr', key: 'user' } },
+  { id: 'source', w: 150, label: 'Source' },
+];
+
+const attrValue = (run, key, now) => {
+  switch (key) {
+    case 'status': return run.info.status;
+    case 'run_name': return run.name;
+    case 'start_time': return run.info.start_time;
+    case 'end_time': return run.info.end_time;
+    case 'duration': return runDuration(run.info, now);
+    case 'user': return run.tags['mlflow.user'] || run.info.user_id;
+  }
+  return undefined;
+};
+
+export function mount(root, params) {
+  const expId = params.experimentId;
+  let state = decodeRunsState(params);
+  let exp = null;
+  let runs = [];
+  let byId = new Map();
+  let keys = { metrics: new Map(), params: new Map(), tags: new Map() }; // key -> count of runs having it
+  let loadingRuns = true;
+  let truncated = false;
+  let loadError = null;
+  let filterError = null;
+  let generation = 0;
+  let ctl = new AbortController();
+  const life = new AbortController();
+  const summaries = new Map(); // runId -> {key: {last,min,max}}
+  const pendingSummaries = new Set();
+  let summaryTimer = 0;
+  const selected = new Set();
+  let lastToggled = -1;
+  let cursor = -1;
+  let items = []; // flattened rows: {type:'run', run} | {type:'group', group}
+  const collapsed = new Set();
+  let newRunsWaiting = 0;
+  let sortingNote = '';
+
+  // ----------------------------------------------------------------- DOM skeleton
+  const page = h('div', { class: 'runs-page' });
+  const crumbs = h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Experiments'), h('span', { class: 'sep' }, '/'), h('span', { class: 'exp-crumb' }, '…'));
+  const titleEl = h('span', { class: 'title' }, '…');
+  const subtitle = h('div', { class: 'subtitle' });
+  const compareBtn = h('button', { class: 'btn btn-primary', type: 'button', disabled: true, onclick: () => compare(), title: 'Compare selected runs (c)' }, 'Compare');
+  const clearSelBtn = h('button', { class: 'btn btn-ghost btn-sm', type: 'button', hidden: true, onclick: () => { selected.clear(); refreshRows(); updateSelectionUi(); } }, 'Clear selection');
+  const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => openColumnPicker() }, 'Columns');
+  const groupSel = h('select', { class: 'input', 'aria-label': 'Group by', title: 'Group runs by a parameter' });
+  groupSel.addEventListener('change', () => setState({ group: groupSel.value }));
+  const header = h('div', { class: 'page-header' },
+    h('div', { style: { minWidth: 0 } }, crumbs, h('h1', null, titleEl), subtitle),
+    h('div', { class: 'actions' }, clearSelBtn, h('label', { class: 'toolbar-group small muted' }, 'Group by', groupSel), colsBtn, compareBtn));
+
+  // filter
+  const filterInput = h('input', { class: 'input mono filter-input', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: "Filter runs:  metrics.acc > 0.9 and params.optimizer = 'adam'", 'aria-label': 'Filter runs (MLflow search syntax)', id: 'runs-filter' });
+  const filterClear = h('button', { class: 'btn btn-ghost btn-sm filter-clear', type: 'button', title: 'Clear filter', onclick: () => { filterInput.value = ''; setState({ filter: '' }); } }, '✕');
+  const hintList = h('ul', { class: 'hints', role: 'listbox', hidden: true });
+  const filterErr = h('div', { class: 'inline-error', hidden: true, role: 'alert' });
+  const filterBox = h('div', { class: 'filter-box' },
+    h('div', { class: 'filter-wrap' }, h('span', { class: 'filter-icon', 'aria-hidden': 'true' }, '⌕'), filterInput, filterClear, hintList),
+    filterErr);
+
+  // table
+  const head = h('div', { class: 'vt-head', role: 'row' });
+  const body = h('div', { class: 'vt-body', role: 'rowgroup' });
+  const scroller = h('div', { class: 'vt-scroll', role: 'grid', tabindex: '0', 'aria-label': 'Runs' }, head, body);
+  const emptyEl = h('div', { class: 'vt-empty', hidden: true });
+  const tableCard = h('div', { class: 'card vt-card' }, scroller, emptyEl);
+  page.append(header, filterBox, tableCard);
+  root.append(page);
+
+  // ----------------------------------------------------------------- state <-> URL
+  function setState(patch, { replace = false } = {}) {
+    const next = { ...state, ...patch };
+    navigate(buildHash(['experiments', expId], encodeRunsState(next)), { replace });
+  }
+
+  function applyParams(p) {
+    const next = decodeRunsState(p);
+    const reload = next.filter !== state.filter || orderId(next.order) !== orderId(state.order);
+    state = next;
+    filterInput.value = state.filter;
+    if (reload) loadRuns();
+    else { renderHead(); rebuildItems(); renderRows(true); renderMeta(); }
+  }
+
+  // ----------------------------------------------------------------- columns
+  function defaultCols() {
+    const top = (m, n) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([k]) => k);
+    const ms = top(keys.metrics, 4).sort();
+    const ps = top(keys.params, 4).sort();
+    return [...ms.map((key) => ({ kind: 'metric', key, agg: 'last' })), ...ps.map((key) => ({ kind: 'param', key }))];
+  }
+  const cols = () => state.cols ?? defaultCols();
+  const colWidth = (c) => (c.kind === 'metric' ? 112 : c.kind === 'param' ? 118 : 130);
+  const needsSummaries = () => cols().some((c) => c.kind === 'metric' && c.agg !== 'last') || (state.order.col.kind === 'metric' && state.order.col.agg !== 'last');
+
+  function cellValue(run, col) {
+    if (col.kind === 'param') return run.params[col.key];
+    if (col.kind === 'tag') return run.tags[col.key];
+    if (col.kind === 'attr') return attrValue(run, col.key, Date.now());
+    if (col.agg === 'last' || !col.agg) return run.metrics[col.key]?.value;
+    const s = summaries.get(run.id);
+    if (!s) return undefined;
+    return s[col.key]?.[col.agg];
+  }
+
+  function gridTemplate() {
+    return [...FIXED.map((c) => c.w + 'px'), ...cols().map((c) => colWidth(c) + 'px'), 'minmax(24px, 1fr)'].join(' ');
+  }
+
+  // ----------------------------------------------------------------- loading
+  async function loadExperiment() {
+    try {
+      exp = await cached(`exp:${expId}`, 60_000, () => api.getExperiment(expId));
+      titleEl.textContent = exp.name;
+      crumbs.querySelector('.exp-crumb').textContent = exp.name;
+      setTitle(exp.name);
+      renderMeta();
+    } catch (e) {
+      if (api.isAbort(e)) return;
+      if (e.status === 404) { page.replaceChildren(errorBox(e, { title: `Experiment ${expId} not found` })); stopPoll(); }
+    }
+  }
+
+  function indexKeys(list) {
+    for (const r of list) {
+      for (const m of r.data.metrics) keys.metrics.set(m.key, (keys.metrics.get(m.key) || 0) + 1);
+      for (const p of r.data.params) keys.params.set(p.key, (keys.params.get(p.key) || 0) + 1);
+      for (const t of r.data.tags) if (!t.key.startsWith('mlflow.')) keys.tags.set(t.key, (keys.tags.get(t.key) || 0) + 1);
+    }
+  }
+
+  async function loadRuns() {
+    const gen = ++generation;
+    ctl.abort();
+    ctl = new AbortController();
+    const signal = ctl.signal;
+    runs = []; byId = new Map(); keys = { metrics: new Map(), params: new Map(), tags: new Map() };
+    loadingRuns = true; truncated = false; loadError = null; filterError = null; newRunsWaiting = 0;
+    cursor = -1;
+    renderMeta(); renderFilterError();
+    const serverOrder = toOrderBy(state.order.col, state.order.desc);
+    const orderBy = serverOrder ? [serverOrder, 'attributes.start_time DESC'] : ['attributes.start_time DESC'];
+    let token = null;
+    let first = true;
+    try {
+      do {
+        const pageRes = await api.searchRuns({ experimentIds: [expId], filter: state.filter, orderBy, maxResults: PAGE, pageToken: token, signal });
+        if (gen !== generation) return;
+        for (const r of pageRes.runs) { if (!byId.has(r.id)) { byId.set(r.id, runs.length); runs.push(r); } }
+        indexKeys(pageRes.runs);
+        token = pageRes.nextPageToken;
+        if (first) { first = false; renderHead(); }
+        rebuildItems(); renderRows(true); renderMeta();
+      } while (token && runs.length < MAX_RUNS);
+      truncated = !!token;
+    } catch (e) {
+      if (api.isAbort(e) || gen !== generation) return;
+      if (e.code === 'INVALID_PARAMETER_VALUE' || e.code === 'BAD_REQUEST' || (e.status === 400)) filterError = e;
+      else loadError = e;
+    }
+    loadingRuns = false;
+    if (!serverOrder) await clientSort(gen);
+    renderHead(); rebuildItems(); renderRows(true); renderMeta(); renderFilterError();
+  }
+
+  async function clientSort(gen) {
+    const { col, desc } = state.order;
+    if (col.kind === 'metric' && col.agg !== 'last') {
+      const missing = runs.filter((r) => !summaries.has(r.id)).map((r) => r.id);
+      if (missing.length) {
+        sortingNote = `Loading ${col.agg} values of ${formatCount(missing.length)} runs to sort…`;
+        renderMeta();
+        try { await fetchSummaries(missing); } catch { /* sort what we have */ }
+        sortingNote = '';
+        if (gen !== generation) return;
+      }
+    }
+    const now = Date.now();
+    const val = (r) => cellValue(r, col);
+    runs.sort((a, b) => {
+      const x = val(a), y = val(b);
+      const xm = x === undefined || x === null || Number.isNaN(x), ym = y === undefined || y === null || Number.isNaN(y);
+      if (xm || ym) return xm === ym ? 0 : xm ? 1 : -1; // missing last
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+      return desc ? -c : c;
+    });
+    void now;
+    byId = new Map(runs.map((r, i) => [r.id, i]));
+  }
+
+  async function fetchSummaries(ids) {
+    const m = await api.runSummaries(ids, { signal: life.signal });
+    for (const [id, s] of m) summaries.set(id, s);
+  }
+
+  function queueSummaries(ids) {
+    for (const id of ids) if (!summaries.has(id)) pendingSummaries.add(id);
+    if (!pendingSummaries.size || summaryTimer) return;
+    summaryTimer = setTimeout(async () => {
+      summaryTimer = 0;
+      const batch = [...pendingSummaries].slice(0, 300);
+      batch.forEach((id) => pendingSummaries.delete(id));
+      try { await fetchSummaries(batch); } catch (e) { if (!api.isAbort(e)) for (const id of batch) summaries.set(id, Object.create(null)); }
+      if (!life.signal.aborted) { if (state.group) rebuildItems(); renderRows(true); if (pendingSummaries.size) queueSummaries([]); }
+    }, 80);
+  }
+
+  // ----------------------------------------------------------------- live polling
+  const hasRunning = () => runs.some((r) => r.info.status === 'RUNNING');
+  async function poll() {
+    if (loadingRuns) return;
+    if (!runs.length && !state.filter && !loadError && !filterError) { // empty experiment: wait for the first run
+      const r = await api.searchRuns({ experimentIds: [expId], maxResults: 1, signal: life.signal });
+      if (r.runs.length) loadRuns();
+      return;
+    }
+    const gen = generation;
+    const liveIds = runs.filter((r) => r.info.status === 'RUNNING').map((r) => r.id);
+    const serverOrder = toOrderBy(state.order.col, state.order.desc);
+    const res = await api.searchRuns({
+      experimentIds: [expId], filter: addClause(state.filter, "attributes.status = 'RUNNING'"),
+      orderBy: serverOrder ? [serverOrder] : undefined, maxResults: PAGE, signal: life.signal,
+    });
+    if (gen !== generation) return;
+    const seen = new Set();
+    const fresh = [];
+    for (const r of res.runs) {
+      seen.add(r.id);
+      const i = byId.get(r.id);
+      if (i !== undefined) { runs[i] = r; summaries.delete(r.id); } else fresh.push(r);
+    }
+    const ended = liveIds.filter((id) => !seen.has(id)).slice(0, 50);
+    const updated = await Promise.all(ended.map((id) => api.getRun(id, { signal: life.signal }).catch(() => null)));
+    if (gen !== generation) return;
+    for (const r of updated) { if (!r) continue; const i = byId.get(r.id); if (i !== undefined) { runs[i] = r; summaries.delete(r.id); } }
+    if (fresh.length) {
+      if (orderId(state.order) === orderId(DEFAULT_ORDER)) {
+        runs = [...fresh, ...runs];
+        byId = new Map(runs.map((r, i) => [r.id, i]));
+        indexKeys(fresh);
+        if (cursor >= 0) cursor += fresh.length;
+      } else newRunsWaiting = fresh.length;
+    }
+    rebuildItems(); renderRows(true); renderMeta();
+  }
+  const stopPoll = poller(poll, POLL_MS, () => !loadingRuns && (hasRunning() || (!runs.length && !state.filter)));
+
+  // ----------------------------------------------------------------- rows
+  function rebuildItems() {
+    const g = state.group;
+    if (!g) { items = runs.map((run) => ({ type: 'run', run })); }
+    else {
+      items = [];
+      const groups = groupBy(runs, (r) => r.params[g]);
+      for (const group of groups) {
+        items.push({ type: 'group', group });
+        if (!collapsed.has(group.value)) for (const run of group.items) items.push({ type: 'run', run });
+      }
+    }
+    body.style.height = `${items.length * ROW_H}px`;
+    if (cursor >= items.length) cursor = items.length - 1;
+  }
+
+  let rendered = new Map(); // index -> element
+  let frame = 0;
+  function scheduleRows() { if (!frame) frame = requestAnimationFrame(() => { frame = 0; renderRows(false); }); }
+
+  function renderRows(force) {
+    if (force) { for (const el of rendered.values()) el.remove(); rendered = new Map(); }
+    scroller.style.setProperty('--vt-cols', gridTemplate());
+    const headH = head.offsetHeight || 44;
+    const top = Math.max(0, scroller.scrollTop - headH);
+    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((top + scroller.clientHeight) / ROW_H) + OVERSCAN);
+    for (const [i, el] of rendered) if (i < first || i >= last) { el.remove(); rendered.delete(i); }
+    const frag = document.createDocumentFragment();
+    const wantSummaries = needsSummaries() || !!state.group;
+    const missing = [];
+    for (let i = first; i < last; i++) {
+      if (rendered.has(i)) continue;
+      const it = items[i];
+      const el = it.type === 'group' ? groupRow(it.group, i) : runRow(it.run, i);
+      el.style.transform = `translateY(${i * ROW_H}px)`;
+      rendered.set(i, el);
+      frag.append(el);
+      if (wantSummaries && it.type === 'run' && !summaries.has(it.run.id)) missing.push(it.run.id);
+      if (wantSummaries && it.type === 'group') for (const r of it.group.items) if (!summaries.has(r.id) && needsSummaries()) missing.push(r.id);
+    }
+    body.append(frag);
+    if (missing.length && needsSummaries()) queueSummaries(missing);
+  }
+
+  function cell(cls, ...children) { return h('div', { class: `vt-cell ${cls || ''}`, role: 'gridcell' }, ...children); }
+
+  function valueCell(v, col) {
+    if (v === undefined || v === null || v === '') return cell('faint', '—');
+    if (col.kind === 'metric') return cell('num', formatNumber(v, 5));
+    if (col.kind === 'attr' && col.key === 'duration') return cell('num', formatDuration(v));
+    const s = String(v);
+    const el = cell('mono-val', s);
+    el.title = s;
+    return el;
+  }
+
+  function runRow(run, i) {
+    const now = Date.now();
+    const sel = selected.has(run.id);
+    const src = run.tags['mlflow.source.name'];
+    const user = run.tags['mlflow.user'] || run.info.user_id || '';
+    const cb = h('input', { type: 'checkbox', 'aria-label': `Select ${run.name}`, tabindex: '-1' });
+    cb.checked = sel;
+    const dur = runDuration(run.info, now);
+    const row = h('div', { class: `vt-row${sel ? ' is-selected' : ''}${i === cursor ? ' is-cursor' : ''}`, role: 'row', 'data-i': i, 'aria-selected': String(sel) },
+      cell('sel', cb),
+      cell('', statusPill(displayStatus(run.info, run.tags, now))),
+      cell('name', h('a', { href: runHash(run.id), title: `${run.name}\n${run.id}` }, run.name)),
+      cell('muted', h('span', { title: formatTimestamp(run.info.start_time) }, formatRelative(run.info.start_time, now))),
+      cell('num', dur === null ? '' : formatDuration(dur)),
+      cell('ellipsis', user),
+      cell('ellipsis muted', src ? h('span', { title: src }, baseName(src)) : ''),
+      ...cols().map((c) => valueCell(cellValue(run, c), c)),
+      cell(''));
+    return row;
+  }
+
+  function groupRow(group, i) {
+    const isCollapsed = collapsed.has(group.value);
+    const aggCells = cols().map((c) => {
+      if (c.kind === 'param' && c.key === state.group) return cell('mono-val', group.value ?? '');
+      if (c.kind !== 'metric') return cell('');
+      const s = stats(group.items.map((r) => cellValue(r, c)));
+      if (!s.count) return cell('faint', '—');
+      const el = cell('num agg', h('span', { class: 'agg-mean' }, formatNumber(s.mean, 4)), h('span', { class: 'agg-range' }, `${formatNumber(s.min, 3)} – ${formatNumber(s.max, 3)}`));
+      el.title = `mean ${formatNumber(s.mean)} · min ${formatNumber(s.min)} · max ${formatNumber(s.max)} · n=${s.count}`;
+      return el;
+    });
+    const allSel = group.items.every((r) => selected.has(r.id));
+    const cb = h('input', { type: 'checkbox', 'aria-label': 'Select group', tabindex: '-1' });
+    cb.checked = allSel && group.items.length > 0;
+    const label = group.value === null ? h('span', { class: 'faint' }, `${state.group} not set`) : h('span', null, h('span', { class: 'muted' }, `${state.group} = `), h('span', { class: 'mono-val' }, group.value));
+    return h('div', { class: `vt-row is-group${i === cursor ? ' is-cursor' : ''}`, role: 'row', 'data-i': i },
+      cell('sel', cb),
+      h('div', { class: 'vt-cell group-label', role: 'gridcell', style: { gridColumn: 'span 6' } },
+        h('span', { class: 'chev' }, isCollapsed ? '▸' : '▾'), label, h('span', { class: 'group-count' }, plural(group.items.length, 'run'))),
+      ...aggCells, cell(''));
+  }
+
+  function renderHead() {
+    scroller.style.setProperty('--vt-cols', gridTemplate());
+    const { col: oc, desc } = state.order;
+    const oid = columnId(oc);
+    const allSelected = runs.length > 0 && runs.every((r) => selected.has(r.id));
+    const selAll = h('input', { type: 'checkbox', 'aria-label': 'Select all runs', title: 'Select all (max 50 for compare)' });
+    selAll.checked = allSelected;
+    selAll.indeterminate = !allSelected && selected.size > 0;
+    selAll.addEventListener('change', () => { if (selAll.checked) runs.forEach((r) => selected.add(r.id)); else selected.clear(); refreshRows(); updateSelectionUi(); });
+    const sortable = (label, col, cls = '', kind = '') => {
+      const active = col && columnId(col) === oid;
+      const el = h('div', { class: `vt-hcell ${cls} ${col ? 'sortable' : ''} ${active ? 'is-sorted' : ''}`, role: 'columnheader', 'aria-sort': active ? (desc ? 'descending' : 'ascending') : 'none', title: col ? `${label} — click to sort` : label },
+        kind ? h('span', { class: 'hkind' }, kind) : null,
+        h('span', { class: 'hlabel' }, label, active ? h('span', { class: 'sort-ind' }, desc ? ' ↓' : ' ↑') : null));
+      if (col) el.addEventListener('click', () => sortBy(col));
+      return el;
+    };
+    head.replaceChildren(
+      h('div', { class: 'vt-hcell sel', role: 'columnheader' }, selAll),
+      ...FIXED.slice(1).map((c) => sortable(c.label, c.sort, c.num ? 'num' : '')),
+      ...cols().map((c) => sortable(c.key, c, c.kind === 'metric' ? 'num' : '', c.kind === 'metric' ? (c.agg === 'last' ? 'metric' : `metric · ${c.agg}`) : c.kind)),
+      h('div', { class: 'vt-hcell' }));
+    // group select
+    const pk = [...keys.params.keys()].sort();
+    if (state.group && !pk.includes(state.group)) pk.unshift(state.group);
+    groupSel.replaceChildren(h('option', { value: '' }, 'None'), ...pk.map((k) => h('option', { value: k }, k)));
+    groupSel.value = state.group;
+    const w = FIXED.reduce((a, c) => a + c.w, 0) + cols().reduce((a, c) => a + colWidth(c), 0) + 24;
+    head.style.minWidth = body.style.minWidth = `${w}px`;
+  }
+
+  function sortBy(col) {
+    const same = columnId(col) === columnId(state.order.col);
+    const desc = same ? !state.order.desc : !(col.kind === 'param' || col.kind === 'tag' || (col.kind === 'attr' && (col.key === 'run_name' || col.key === 'user')));
+    setState({ order: { col, desc } });
+  }
+
+  function refreshRows() { renderHead(); renderRows(true); }
+
+  function renderMeta() {
+    const running = runs.filter((r) => r.info.status === 'RUNNING').length;
+    const parts = [];
+    parts.push(h('span', null, loadingRuns && !runs.length ? 'Loading runs…' : `${formatCount(runs.length)}${truncated ? '+' : ''} ${runs.length === 1 ? 'run' : 'runs'}${state.filter ? ' matching' : ''}`));
+    if (loadingRuns && runs.length) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), 'loading more…'));
+    if (sortingNote) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), sortingNote));
+    if (running) parts.push(h('span', { class: 'live', title: 'Updating every 1.5 s' }, `${running} running · live`));
+    if (newRunsWaiting) parts.push(h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadRuns() }, `${newRunsWaiting} new — refresh`));
+    if (exp) parts.push(h('span', { class: 'id', title: 'Experiment id' }, `id ${exp.experiment_id}`));
+    subtitle.replaceChildren(...parts);
+    // empty states & errors
+    const showEmpty = !loadingRuns && runs.length === 0;
+    emptyEl.hidden = !showEmpty && !loadError;
+    scroller.hidden = (showEmpty || !!loadError);
+    if (loadError) emptyEl.replaceChildren(errorBox(loadError, { title: 'Could not load runs' }));
+    else if (showEmpty && filterError) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'Check the filter'), h('p', null, 'The server could not parse it; see the message under the filter box.')));
+    else if (showEmpty && state.filter) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs match this filter'), h('p', null, 'Try a looser condition, or clear the filter.'), h('button', { class: 'btn', type: 'button', onclick: () => setState({ filter: '' }) }, 'Clear filter')));
+    else if (showEmpty) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs yet'), h('p', null, 'Log a run to this experiment and it will show up here right away.'), firstRunHelp(exp?.name || `experiment ${expId}`)));
+    colsBtn.disabled = !runs.length && !state.cols;
+  }
+
+  function renderFilterError() {
+    filterErr.hidden = !filterError;
+    filterInput.classList.toggle('is-invalid', !!filterError);
+    filterErr.textContent = filterError ? filterError.message : '';
+  }
+
+  function updateSelectionUi() {
+    const n = selected.size;
+    compareBtn.disabled = n < 2 || n > 50;
+    compareBtn.replaceChildren('Compare', n ? h('span', { class: 'count' }, String(n)) : '');
+    compareBtn.title = n > 50 ? 'Select at most 50 runs to compare' : 'Compare selected runs (c)';
+    clearSelBtn.hidden = n === 0;
+  }
+
+  function compare() {
+    const ids = runs.filter((r) => selected.has(r.id)).map((r) => r.id);
+    if (ids.length < 2) { toast('Select at least 2 runs (x) to compare'); return; }
+    if (ids.length > 50) { toast('Select at most 50 runs to compare'); return; }
+    navigate(compareHash({ runs: ids }));
+  }
+
+  // ----------------------------------------------------------------- interactions
+  scroller.addEventListener('scroll', scheduleRows, { passive: true });
+  const ro = new ResizeObserver(scheduleRows);
+  ro.observe(scroller);
+
+  function toggleSelect(i, shift) {
+    const it = items[i];
+    if (!it) return;
+    if (it.type === 'group') {
+      const all = it.group.items.every((r) => selected.has(r.id));
+      for (const r of it.group.items) all ? selected.delete(r.id) : selected.add(r.id);
+    } else if (shift && lastToggled >= 0) {
+      const on = !selected.has(it.run.id);
+      for (let k = Math.min(lastToggled, i); k <= Math.max(lastToggled, i); k++) { const x = items[k]; if (x?.type === 'run') on ? selected.add(x.run.id) : selected.delete(x.run.id); }
+    } else {
+      selected.has(it.run.id) ? selected.delete(it.run.id) : selected.add(it.run.id);
+    }
+    lastToggled = i;
+    renderRows(true); updateSelectionUi(); renderHead();
+  }
+
+  body.addEventListener('click', (e) => {
+    const row = e.target.closest('.vt-row');
+    if (!row) return;
+    const i = Number(row.dataset.i);
+    if (e.target.closest('.sel')) { e.preventDefault(); toggleSelect(i, e.shiftKey); return; }
+    if (e.target.closest('a')) return;
+    setCursor(i);
+    const it = items[i];
+    if (it?.type === 'group') { collapsed.has(it.group.value) ? collapsed.delete(it.group.value) : collapsed.add(it.group.value); rebuildItems(); renderRows(true); }
+  });
+  body.addEventListener('dblclick', (e) => {
+    const row = e.target.closest('.vt-row');
+    if (row && !e.target.closest('.sel')) open(Number(row.dataset.i));
+  });
+
+  function open(i) { const it = items[i]; if (it?.type === 'run') navigate(runHash(it.run.id)); }
+
+  function setCursor(i) {
+    cursor = Math.max(0, Math.min(items.length - 1, i));
+    for (const [k, el] of rendered) el.classList.toggle('is-cursor', k === cursor);
+    const headH = head.offsetHeight;
+    const y = cursor * ROW_H;
+    const viewTop = scroller.scrollTop, viewH = scroller.clientHeight - headH;
+    if (y < viewTop) scroller.scrollTop = y;
+    else if (y + ROW_H > viewTop + viewH) scroller.scrollTop = y + ROW_H - viewH;
+  }
+
+  function onKey(e) {
+    if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
+    if (isTyping(e)) return;
+    switch (e.key) {
+      case 'j': case 'ArrowDown': e.preventDefault(); setCursor(cursor + 1); break;
+      case 'k': case 'ArrowUp': e.preventDefault(); setCursor(cursor - 1); break;
+      case 'Enter': if (cursor >= 0) { e.preventDefault(); const it = items[cursor]; if (it?.type === 'group') body.querySelector(`[data-i="${cursor}"]`)?.click(); else open(cursor); } break;
+      case 'x': if (cursor >= 0) { e.preventDefault(); toggleSelect(cursor, e.shiftKey); } break;
+      case 'X': if (cursor >= 0) { e.preventDefault(); toggleSelect(cursor, true); } break;
+      case 'c': e.preventDefault(); compare(); break;
+      case '/': e.preventDefault(); filterInput.focus(); filterInput.select(); break;
+      case 'Home': e.preventDefault(); setCursor(0); break;
+      case 'End': e.preventDefault(); setCursor(items.length - 1); break;
+      case 'PageDown': e.preventDefault(); setCursor(cursor + Math.floor(scroller.clientHeight / ROW_H) - 1); break;
+      case 'PageUp': e.preventDefault(); setCursor(cursor - Math.floor(scroller.clientHeight / ROW_H) + 1); break;
+    }
+  }
+  document.addEventListener('keydown', onKey);
+
+  // ----------------------------------------------------------------- filter hints
+  let hint = null;
+  let hintIndex = -1;
+  function updateHints() {
+    const keyLists = { metrics: [...keys.metrics.keys()].sort(), params: [...keys.params.keys()].sort(), tags: [...keys.tags.keys(), 'mlflow.user', 'mlflow.source.name'].sort() };
+    hint = filterHints(filterInput.value, filterInput.selectionStart ?? filterInput.value.length, keyLists);
+    hintIndex = -1;
+    renderHints();
+  }
+  function renderHints() {
+    const show = hint && hint.items.length && document.activeElement === filterInput;
+    hintList.hidden = !show;
+    if (!show) return;
+    hintList.replaceChildren(...hint.items.map((it, k) => h('li', { role: 'option', class: k === hintIndex ? 'is-active' : '', 'aria-selected': String(k === hintIndex), onpointerdown: (e) => { e.preventDefault(); pick(k); } }, h('span', { class: 'mono' }, it.label), h('span', { class: 'hint-kind' }, it.detail))));
+  }
+  function pick(k) {
+    const out = applyHint(filterInput.value, hint, hint.items[k]);
+    filterInput.value = out.text;
+    filterInput.setSelectionRange(out.cursor, out.cursor);
+    updateHints();
+  }
+  filterInput.addEventListener('input', updateHints);
+  filterInput.addEventListener('focus', updateHints);
+  filterInput.addEventListener('click', updateHints);
+  filterInput.addEventListener('blur', () => { hintList.hidden = true; });
+  filterInput.addEventListener('keydown', (e) => {
+    const open = !hintList.hidden && hint?.items.length;
+    if (e.key === 'ArrowDown' && open) { e.preventDefault(); hintIndex = (hintIndex + 1) % hint.items.length; renderHints(); }
+    else if (e.key === 'ArrowUp' && open) { e.preventDefault(); hintIndex = (hintIndex - 1 + hint.items.length) % hint.items.length; renderHints(); }
+    else if ((e.key === 'Tab' && open) || (e.key === 'Enter' && open && hintIndex >= 0)) { e.preventDefault(); pick(Math.max(0, hintIndex)); }
+    else if (e.key === 'Enter') { e.preventDefault(); hintList.hidden = true; setState({ filter: filterInput.value.trim() }); }
+    else if (e.key === 'Escape') { e.preventDefault(); if (open) { hintList.hidden = true; } else { filterInput.value = state.filter; filterInput.blur(); scroller.focus(); } }
+  });
+
+  // ----------------------------------------------------------------- column picker
+  function openColumnPicker() {
+    let current = cols().map(columnId);
+    const search = h('input', { class: 'input', type: 'search', placeholder: 'Find a param or metric…', 'aria-label': 'Find column' });
+    const list = h('div', { class: 'picker-list' });
+    const commit = () => setState({ cols: current.map(parseColumn).filter(Boolean) }, { replace: true });
+    const toggle = (id, on) => {
+      current = current.filter((x) => x !== id);
+      if (on) current.push(id);
+      commit();
+    };
+    const renderList = () => {
+      const q = search.value.trim().toLowerCase();
+      const match = (k) => !q || k.toLowerCase().includes(q);
+      const section = (title, entries) => (entries.length ? [h('div', { class: 'picker-section' }, title), ...entries] : []);
+      const metricRows = [...keys.metrics.keys()].sort().filter(match).map((k) => h('div', { class: 'picker-row' },
+        h('span', { class: 'mono ellipsis grow', title: k }, k),
+        ...['last', 'min', 'max'].map((agg) => {
+          const id = columnId({ kind: 'metric', key: k, agg });
+          const cb = h('input', { type: 'checkbox' }); cb.checked = current.includes(id);
+          cb.addEventListener('change', () => toggle(id, cb.checked));
+          return h('label', { class: 'check small' }, cb, agg);
+        })));
+      const simple = (kind, m) => [...m.keys()].sort().filter(match).map((k) => {
+        const id = columnId({ kind, key: k });
+        const cb = h('input', { type: 'checkbox' }); cb.checked = current.includes(id);
+        cb.addEventListener('change', () => toggle(id, cb.checked));
+        return h('label', { class: 'picker-row check' }, cb, h('span', { class: 'mono ellipsis', title: k }, k));
+      });
+      list.replaceChildren(...section('Metrics', metricRows), ...section('Params', simple('param', keys.params)), ...section('Tags', simple('tag', keys.tags)));
+      if (!list.children.length) list.append(h('div', { class: 'muted small', style: { padding: '12px' } }, 'Nothing matches.'));
+    };
+    search.addEventListener('input', renderList);
+    renderList();
+    const content = h('div', { class: 'picker' },
+      h('div', { class: 'picker-head' }, search),
+      list,
+      h('div', { class: 'picker-foot' },
+        h('button', { class: 'btn btn-ghost btn-sm', type: 'button', onclick: () => { current = []; commit(); renderList(); } }, 'Hide all'),
+        h('button', { class: 'btn btn-ghost btn-sm', type: 'button', onclick: () => { setState({ cols: null }, { replace: true }); pop.close(); } }, 'Reset to defaults')));
+    const pop = openPopover(colsBtn, content, { align: 'right' });
+    search.focus();
+  }
+
+  // ----------------------------------------------------------------- go
+  filterInput.value = state.filter;
+  updateSelectionUi();
+  renderHead();
+  renderMeta();
+  loadExperiment();
+  loadRuns();
+
+  const unmount = () => {
+    generation++;
+    ctl.abort(); life.abort(); stopPoll(); ro.disconnect();
+    clearTimeout(summaryTimer); if (frame) cancelAnimationFrame(frame);
+    document.removeEventListener('keydown', onKey);
+  };
+  unmount.update = applyParams;
+  return unmount;
+}

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  parseHash, buildHash, matchRoute, parseColumn, columnId, toOrderBy, parseOrder, orderId,
+  decodeRunsState, encodeRunsState, decodeCompareState, encodeCompareState, DEFAULT_ORDER,
+} from '../js/lib/url-state.js';
+
+test('routes', () => {
+  assert.deepEqual(matchRoute(''), { name: 'experiments', params: {} });
+  assert.deepEqual(matchRoute('#/'), { name: 'experiments', params: {} });
+  assert.equal(matchRoute('#/experiments/12?filter=x').params.experimentId, '12');
+  assert.equal(matchRoute('#/experiments/12?filter=x').params.filter, 'x');
+  assert.equal(matchRoute('#/runs/abc').name, 'run');
+  assert.equal(matchRoute('#/runs/abc').params.runId, 'abc');
+  assert.equal(matchRoute('#/compare?runs=a,b').params.runs, 'a,b');
+  assert.equal(matchRoute('#/nope/1/2').name, 'notfound');
+});
+
+test('filter survives a round trip through the hash, readable', () => {
+  const filter = "metrics.acc > 0.5 and params.lr = '0.01' and tags.`a&b` = 'x=y+z%'";
+  const h = buildHash(['experiments', '3'], encodeRunsState({ filter, order: DEFAULT_ORDER, cols: null, group: '' }));
+  assert.ok(h.startsWith('#/experiments/3?filter=metrics.acc+%3E+0.5'));
+  const back = decodeRunsState(parseHash(h).query);
+  assert.equal(back.filter, filter);
+  assert.equal(back.cols, null);
+  assert.deepEqual(back.order, DEFAULT_ORDER);
+});
+
+test('columns parse and print', () => {
+  assert.deepEqual(parseColumn('params.lr'), { kind: 'param', key: 'lr' });
+  assert.deepEqual(parseColumn('metrics.val.loss'), { kind: 'metric', key: 'val.loss', agg: 'last' });
+  assert.deepEqual(parseColumn('min(metrics.loss)'), { kind: 'metric', key: 'loss', agg: 'min' });
+  assert.equal(parseColumn('bogus'), null);
+  assert.equal(parseColumn('foo.bar'), null);
+  for (const id of ['params.lr', 'metrics.acc', 'max(metrics.a b)', 'tags.mlflow.user', 'attributes.duration']) {
+    assert.equal(columnId(parseColumn(id)), id);
+  }
+});
+
+test('runs state: cols, order, group round trip', () => {
+  const s = { filter: '', order: parseOrder('-max(metrics.acc)'), cols: ['params.lr', 'metrics.acc', 'max(metrics.acc)'].map(parseColumn), group: 'optimizer' };
+  const enc = encodeRunsState(s);
+  assert.equal(enc.order, '-max(metrics.acc)');
+  const h = buildHash(['experiments', '1'], enc);
+  assert.ok(h.includes('cols=params.lr,metrics.acc,max(metrics.acc)'), h);
+  const d = decodeRunsState(parseHash(h).query);
+  assert.deepEqual(d, s);
+  // explicitly empty column list is kept distinct from "defaults"
+  const empty = decodeRunsState(parseHash(buildHash(['x'], encodeRunsState({ ...s, cols: [] }))).query);
+  assert.deepEqual(empty.cols, []);
+});
+
+test('order_by for server-sortable columns only', () => {
+  assert.equal(toOrderBy(parseColumn('metrics.acc'), true), 'metrics.acc DESC');
+  assert.equal(toOrderBy(parseColumn('metrics.val loss'), false), 'metrics.`val loss` ASC');
+  assert.equal(toOrderBy(parseColumn('params.lr'), false), 'params.lr ASC');
+  assert.equal(toOrderBy(parseColumn('min(metrics.acc)'), true), null);
+  assert.equal(toOrderBy({ kind: 'attr', key: 'start_time' }, true), 'attributes.start_time DESC');
+  assert.equal(toOrderBy({ kind: 'attr', key: 'duration' }, true), null);
+  assert.equal(orderId(parseOrder('')), orderId(DEFAULT_ORDER));
+});
+
+test('compare state round trip and clamping', () => {
+  const s = decodeCompareState({ runs: 'a,b,a,c', metric: 'loss,acc', x: 'relative', log: '1', smooth: '0.6', diff: '1', group: 'lr', zoom: '10,200' });
+  assert.deepEqual(s.runs, ['a', 'b', 'c']);
+  assert.deepEqual(s.metrics, ['loss', 'acc']);
+  assert.equal(s.x, 'relative');
+  assert.equal(s.log, true);
+  assert.equal(s.smooth, 0.6);
+  assert.deepEqual(s.zoom, [10, 200]);
+  const back = decodeCompareState(parseHash(buildHash(['compare'], encodeCompareState(s))).query);
+  assert.deepEqual(back, s);
+  const bad = decodeCompareState({ x: 'nope', smooth: '7', zoom: '5,1' });
+  assert.equal(bad.x, 'step');
+  assert.equal(bad.smooth, 0.99);
+  assert.equal(bad.zoom, null);
+  const many = decodeCompareState({ runs: Array.from({ length: 80 }, (_, i) => 'r' + i).join(',') });
+  assert.equal(many.runs.length, 50);
+});
