@@ -38,8 +38,12 @@ export async function copyText(text) {
   }
 }
 
+const COPY_ICON = '<svg viewBox="0 0 16 16" width="13" height="13" fill="none" stroke="currentColor" stroke-width="1.5" aria-hidden="true"><rect x="5.5" y="5.5" width="8" height="8" rx="1.5"/><path d="M10.5 3.5v-.5a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h.5"/></svg>';
+
 export function copyButton(text, label = 'Copy') {
-  return h('button', { class: 'copy-btn', type: 'button', title: `${label}`, 'aria-label': label, onclick: (e) => { e.preventDefault(); e.stopPropagation(); copyText(text); } }, '⧉');
+  const b = h('button', { class: 'copy-btn', type: 'button', title: label, 'aria-label': label, onclick: (e) => { e.preventDefault(); e.stopPropagation(); copyText(text); } });
+  b.innerHTML = COPY_ICON; // constant markup
+  return b;
 }
 
 export function codeBlock(text) {

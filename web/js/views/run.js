@@ -1,1 +1,460 @@
-export function mount(root) { root.textContent = 'run'; return () => {}; }
+// #/runs/<id>?tab=overview|charts|artifacts&metric=&x=&log=&smooth=&file=
+// Overview (details, description, metrics with sparklines, params, tags), charts per metric
+// (zoom re-queries the server), artifacts tree with safe previews. Live while RUNNING.
+
+import * as api from '../api.js';
+import { cached } from '../cache.js';
+import { h } from '../html.js';
+import { formatNumber, formatDuration, formatTimestamp, formatRelative, formatBytes, formatCount, plural } from '../lib/format.js';
+import { buildHash, runHash, experimentHash, compareHash } from '../lib/url-state.js';
+import { displayStatus, runDuration } from '../lib/status.js';
+import { ema } from '../lib/smoothing.js';
+import { xValues, stepRangeForX } from '../lib/series.js';
+import { parseCSV } from '../lib/csv.js';
+import { artifactRoot, joinPath, previewKind, sortEntries, baseName } from '../lib/artifacts.js';
+import { LineChart } from '../chart/line-chart.js';
+import { drawSparkline } from '../chart/sparkline.js';
+import { SeriesStore } from '../series-store.js';
+import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, timeEl } from '../ui/dom.js';
+import { navigate, setTitle } from '../nav.js';
+
+const POLL_MS = 1500;
+const ACCENT = () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2563eb';
+const SYSTEM_TAGS = {
+  'mlflow.user': 'User', 'mlflow.source.name': 'Source', 'mlflow.source.type': 'Source type',
+  'mlflow.source.git.commit': 'Git commit', 'mlflow.runName': 'Run name', 'mlflow.parentRunId': 'Parent run',
+  'mlflow.note.content': 'Description',
+};
+
+function readState(p) {
+  return {
+    tab: ['overview', 'charts', 'artifacts'].includes(p.tab) ? p.tab : 'overview',
+    metric: p.metric || '',
+    x: ['step', 'time', 'relative'].includes(p.x) ? p.x : 'step',
+    log: p.log === '1',
+    smooth: Math.min(0.99, Math.max(0, Number(p.smooth) || 0)),
+    file: p.file || '',
+  };
+}
+
+export function mount(root, params) {
+  const runId = params.runId;
+  let state = readState(params);
+  let run = null;
+  let exp = null;
+  let summary = null; // {key: {min,max,count,...}}
+  const life = new AbortController();
+  const sparks = new SeriesStore(100);
+  const seriesStore = new SeriesStore(1000);
+  let tabCleanup = () => {};
+  let chartCards = new Map(); // metric -> { chart, card, zoom }
+  let sparkCanvases = new Map(); // metric -> canvas
+
+  const page = h('div', { class: 'page' });
+  root.append(page);
+  page.append(loading('Loading run…'));
+
+  const setState = (patch, opts) => navigate(runHash(runId, encode({ ...state, ...patch })), opts);
+  const encode = (s) => ({
+    tab: s.tab === 'overview' ? '' : s.tab, metric: s.metric, x: s.x === 'step' ? '' : s.x,
+    log: s.log, smooth: s.smooth ? String(s.smooth) : '', file: s.file,
+  });
+
+  // ----------------------------------------------------------------- load
+  async function load() {
+    try {
+      run = await api.getRun(runId, { signal: life.signal });
+    } catch (e) {
+      if (api.isAbort(e)) return;
+      setTitle('Run not found');
+      page.replaceChildren(h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Experiments')), errorBox(e, { title: e.status === 404 ? `Run ${runId} not found` : 'Could not load the run' }));
+      return;
+    }
+    setTitle(run.name, 'run');
+    cached(`exp:${run.info.experiment_id}`, 60_000, () => api.getExperiment(run.info.experiment_id))
+      .then((x) => { exp = x; for (const c of page.querySelectorAll('.exp-crumb')) c.textContent = x.name; })
+      .catch(() => {});
+    renderFrame();
+    loadSummary();
+  }
+
+  async function loadSummary() {
+    try {
+      const m = await api.runSummaries([runId], { signal: life.signal });
+      summary = m.get(runId) || null;
+      if (state.tab === 'overview') updateMetricRows();
+    } catch { /* summaries are a nicety; the table falls back to last values */ }
+  }
+
+  // ----------------------------------------------------------------- frame
+  let headerEl, tabsEl, bodyEl;
+  function renderFrame() {
+    headerEl = h('div');
+    tabsEl = h('nav', { class: 'tabs', 'aria-label': 'Run sections' });
+    bodyEl = h('div');
+    page.replaceChildren(headerEl, tabsEl, bodyEl);
+    renderHeader();
+    renderTabs();
+    renderTab();
+  }
+
+  function renderHeader() {
+    const status = displayStatus(run.info, run.tags);
+    const expName = exp?.name || run.info.experiment_id;
+    headerEl.replaceChildren(
+      h('div', { class: 'crumbs' },
+        h('a', { href: '#/' }, 'Experiments'), h('span', { class: 'sep' }, '/'),
+        h('a', { href: experimentHash(run.info.experiment_id), class: 'exp-crumb' }, expName), h('span', { class: 'sep' }, '/'),
+        h('span', null, run.name)),
+      h('div', { class: 'page-header' },
+        h('div', { style: { minWidth: 0 } },
+          h('h1', null, h('span', { class: 'title' }, run.name), statusPill(status)),
+          h('div', { class: 'subtitle' },
+            h('span', { class: 'id' }, run.id), copyButton(run.id, 'Copy run id'),
+            run.info.start_time ? h('span', null, `started ${formatRelative(run.info.start_time)}`) : null,
+            run.info.status === 'RUNNING' ? h('span', { class: 'live', title: 'Updating every 1.5 s' }, 'live') : null)),
+        h('div', { class: 'actions' },
+          h('a', { class: 'btn', href: experimentHash(run.info.experiment_id) }, 'All runs'))));
+  }
+
+  function renderTabs() {
+    const nm = run.data.metrics.length;
+    const tab = (id, label, count) => h('a', { href: runHash(runId, encode({ ...state, tab: id })), 'aria-current': state.tab === id ? 'page' : null }, label, count !== undefined ? h('span', { class: 'count' }, String(count)) : null);
+    tabsEl.replaceChildren(tab('overview', 'Overview'), tab('charts', 'Charts', nm), tab('artifacts', 'Artifacts'));
+  }
+
+  function renderTab() {
+    tabCleanup();
+    tabCleanup = () => {};
+    chartCards = new Map();
+    sparkCanvases = new Map();
+    if (state.tab === 'charts') tabCleanup = renderCharts();
+    else if (state.tab === 'artifacts') tabCleanup = renderArtifacts();
+    else tabCleanup = renderOverview();
+  }
+
+  // ----------------------------------------------------------------- overview
+  let metricRows = new Map();
+  function renderOverview() {
+    const lazy = lazyGroup();
+    const i = run.info, t = run.tags;
+    const dur = runDuration(i);
+    const src = t['mlflow.source.name'];
+    const commit = t['mlflow.source.git.commit'];
+    const parent = t['mlflow.parentRunId'];
+    const kv = (label, ...value) => [h('dt', null, label), h('dd', null, ...value)];
+    const details = h('div', { class: 'card' },
+      h('div', { class: 'card-head' }, h('h2', null, 'Details')),
+      h('div', { class: 'card-body' }, h('dl', { class: 'kv' },
+        ...kv('Status', statusPill(displayStatus(i, t)), displayStatus(i, t) === 'CRASHED' ? h('span', { class: 'muted small', style: { marginLeft: '8px' } }, 'no heartbeat for 5+ min') : null),
+        ...kv('Run ID', h('span', { class: 'id' }, run.id), copyButton(run.id)),
+        ...kv('Experiment', h('a', { href: experimentHash(i.experiment_id), class: 'exp-crumb' }, exp?.name || i.experiment_id)),
+        ...kv('Started', i.start_time ? h('span', null, formatTimestamp(i.start_time), h('span', { class: 'muted' }, ` · ${formatRelative(i.start_time)}`)) : h('span', { class: 'faint' }, '—')),
+        ...kv('Ended', i.end_time ? formatTimestamp(i.end_time) : h('span', { class: 'faint' }, i.status === 'RUNNING' ? 'still running' : '—')),
+        ...kv('Duration', dur === null ? h('span', { class: 'faint' }, '—') : formatDuration(dur)),
+        ...kv('User', t['mlflow.user'] || i.user_id || h('span', { class: 'faint' }, '—')),
+        ...kv('Source', src ? h('span', { class: 'mono', title: src }, src) : h('span', { class: 'faint' }, '—'), t['mlflow.source.type'] ? h('span', { class: 'tag', style: { marginLeft: '8px' } }, t['mlflow.source.type']) : null),
+        ...(commit ? kv('Git commit', h('span', { class: 'id', title: commit }, commit.slice(0, 12)), copyButton(commit, 'Copy commit')) : []),
+        ...(parent ? kv('Parent run', h('a', { class: 'id', href: runHash(parent) }, parent)) : []),
+        ...kv('Artifacts', h('span', { class: 'id' }, i.artifact_uri || '—')))));
+
+    const note = t['mlflow.note.content'];
+    const desc = note ? h('div', { class: 'card span-2' }, h('div', { class: 'card-head' }, h('h2', null, 'Description')), h('div', { class: 'card-body' }, h('pre', { class: 'note' }, note))) : null;
+
+    // metrics with sparklines
+    metricRows = new Map();
+    const metrics = [...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
+    const mBody = h('tbody');
+    for (const m of metrics) {
+      const canvas = h('canvas', { class: 'spark', width: '120', height: '26', 'aria-hidden': 'true' });
+      const cells = { last: h('td', { class: 'num' }), min: h('td', { class: 'num muted' }), max: h('td', { class: 'num muted' }), count: h('td', { class: 'num muted' }) };
+      const tr = h('tr', { title: `Open the ${m.key} chart`, onclick: () => setState({ tab: 'charts', metric: m.key }) },
+        h('td', { class: 'key' }, m.key), cells.last, cells.min, cells.max, cells.count, h('td', { class: 'spark-cell' }, canvas));
+      metricRows.set(m.key, cells);
+      sparkCanvases.set(m.key, canvas);
+      mBody.append(tr);
+      lazy.observe(tr, () => loadSpark(m.key));
+    }
+    const metricsCard = h('div', { class: 'card' },
+      h('div', { class: 'card-head' }, h('h2', null, 'Metrics'), h('span', { class: 'muted small' }, plural(metrics.length, 'metric')),
+        metrics.length ? h('div', { class: 'actions' }, h('a', { class: 'btn btn-sm', href: runHash(runId, encode({ ...state, tab: 'charts' })) }, 'All charts')) : null),
+      metrics.length
+        ? h('div', { class: 'card-scroll' }, h('table', { class: 'table metric-table' },
+          h('thead', null, h('tr', null, h('th', null, 'Key'), h('th', { class: 'num' }, 'Last'), h('th', { class: 'num' }, 'Min'), h('th', { class: 'num' }, 'Max'), h('th', { class: 'num' }, 'Points'), h('th', null, ''))), mBody))
+        : h('div', { class: 'card-empty' }, 'No metrics logged.'));
+    updateMetricRows();
+
+    // params
+    const paramsCard = kvCard('Parameters', run.data.params, 'No parameters logged.');
+    // tags
+    const userTags = run.data.tags.filter((x) => !x.key.startsWith('mlflow.'));
+    const sysTags = run.data.tags.filter((x) => x.key.startsWith('mlflow.') && x.key !== 'mlflow.note.content');
+    const tagsCard = kvCard('Tags', userTags, 'No tags.', sysTags);
+
+    const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, paramsCard, tagsCard);
+    bodyEl.replaceChildren(grid);
+    return () => lazy.disconnect();
+  }
+
+  function kvCard(title, list, emptyText, system) {
+    const sorted = [...list].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
+    const tbody = h('tbody');
+    const fill = (q) => {
+      tbody.replaceChildren(...sorted.filter((p) => !q || p.key.toLowerCase().includes(q) || String(p.value).toLowerCase().includes(q))
+        .map((p) => h('tr', null, h('td', { class: 'key' }, p.key), h('td', { class: 'val' }, p.value))));
+    };
+    fill('');
+    const filter = sorted.length > 12 ? h('input', { class: 'input filter-mini', type: 'search', placeholder: 'Filter…', 'aria-label': `Filter ${title.toLowerCase()}`, oninput: (e) => fill(e.target.value.trim().toLowerCase()) }) : null;
+    const sys = system && system.length ? h('details', { class: 'sys-tags' }, h('summary', null, `System tags (${system.length})`),
+      h('table', { class: 'table' }, h('tbody', null, system.map((p) => h('tr', null, h('td', { class: 'key', title: p.key }, SYSTEM_TAGS[p.key] ? h('span', null, SYSTEM_TAGS[p.key], h('div', { class: 'faint small' }, p.key)) : p.key), h('td', { class: 'val' }, p.value)))))) : null;
+    return h('div', { class: 'card' },
+      h('div', { class: 'card-head' }, h('h2', null, title), h('span', { class: 'muted small' }, formatCount(sorted.length)), filter ? h('div', { class: 'actions' }, filter) : null),
+      sorted.length ? h('div', { class: 'card-scroll' }, h('table', { class: 'table' }, tbody)) : h('div', { class: 'card-empty' }, emptyText),
+      sys);
+  }
+
+  function updateMetricRows() {
+    for (const m of run.data.metrics) {
+      const cells = metricRows.get(m.key);
+      if (!cells) continue;
+      const s = summary?.[m.key];
+      cells.last.textContent = formatNumber(m.value, 6);
+      cells.last.title = `step ${m.step} · ${formatTimestamp(m.timestamp)}`;
+      cells.min.textContent = s ? formatNumber(s.min, 5) : '';
+      cells.max.textContent = s ? formatNumber(s.max, 5) : '';
+      cells.count.textContent = s?.count ? formatCount(s.count) : '';
+    }
+  }
+
+  async function loadSpark(key) {
+    try {
+      const s = await sparks.load(runId, key, { signal: life.signal });
+      drawSpark(key, s);
+    } catch { /* leave the sparkline empty */ }
+  }
+  function drawSpark(key, s) {
+    const c = sparkCanvases.get(key);
+    if (c && s) drawSparkline(c, s.steps, s.values, ACCENT());
+  }
+
+  // ----------------------------------------------------------------- charts
+  function renderCharts() {
+    const lazy = lazyGroup('400px');
+    const keys = run.data.metrics.map((m) => m.key).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+    if (state.metric && keys.includes(state.metric)) { keys.splice(keys.indexOf(state.metric), 1); keys.unshift(state.metric); }
+    const smoothLabel = h('span', { class: 'smooth-val' }, state.smooth.toFixed(2));
+    const slider = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', value: String(state.smooth), 'aria-label': 'Smoothing' });
+    slider.addEventListener('input', () => { smoothLabel.textContent = Number(slider.value).toFixed(2); setState({ smooth: Number(slider.value) }, { replace: true }); });
+    const logCb = h('input', { type: 'checkbox' }); logCb.checked = state.log;
+    logCb.addEventListener('change', () => setState({ log: logCb.checked }, { replace: true }));
+    const toolbar = h('div', { class: 'toolbar compare-controls' },
+      h('div', { class: 'toolbar-group' }, h('span', { class: 'label' }, 'X axis'),
+        segmented([{ value: 'step', label: 'Step' }, { value: 'time', label: 'Wall time' }, { value: 'relative', label: 'Relative' }], state.x, (v) => setState({ x: v }, { replace: true }), 'X axis')),
+      h('label', { class: 'check' }, logCb, 'Log scale'),
+      h('div', { class: 'toolbar-group' }, h('span', { class: 'label' }, 'Smoothing'), slider, smoothLabel),
+      h('span', { class: 'chart-hint' }, 'Drag to zoom · double-click to reset'));
+    const grid = h('div', { class: 'chart-grid' });
+    for (const key of keys) {
+      const box = h('div', { class: 'chart-box' });
+      const lastEl = h('span', { class: 'mono small muted' });
+      const card = h('div', { class: `card chart-card${key === state.metric ? ' is-focus' : ''}`, id: `chart-${key}` },
+        h('div', { class: 'card-head' }, h('h2', { class: 'mono' }, key), h('div', { class: 'actions' }, lastEl)),
+        box);
+      grid.append(card);
+      const entry = { key, box, card, lastEl, chart: null, zoom: null };
+      chartCards.set(key, entry);
+      lazy.observe(card, () => loadChart(entry));
+    }
+    bodyEl.replaceChildren(toolbar, keys.length ? grid : h('div', { class: 'card card-empty' }, 'This run has no metrics yet.'));
+    if (state.metric) requestAnimationFrame(() => grid.firstElementChild?.scrollIntoView({ block: 'nearest' }));
+    return () => { lazy.disconnect(); for (const e of chartCards.values()) e.chart?.destroy(); };
+  }
+
+  async function loadChart(entry) {
+    entry.chart = new LineChart(entry.box, {
+      xMode: state.x, yLog: state.log, emptyText: 'Loading…',
+      onZoom: (x0, x1) => zoomChart(entry, x0, x1),
+      onReset: () => { entry.zoom = null; entry.chart.setXRange(null); refreshChart(entry, true); },
+    });
+    await refreshChart(entry, true);
+  }
+
+  async function refreshChart(entry, fetch) {
+    try {
+      if (fetch) await seriesStore.load(runId, entry.key, { signal: life.signal, zoom: entry.zoom?.steps || null });
+    } catch (e) {
+      if (api.isAbort(e)) return;
+      entry.chart?.setOptions({ emptyText: `Could not load: ${e.message}` });
+      return;
+    }
+    drawChart(entry);
+  }
+
+  function drawChart(entry) {
+    const s = seriesStore.get(runId, entry.key);
+    if (!entry.chart || !s) return;
+    const x = xValues(s, state.x, run.info.start_time);
+    const y = state.smooth ? ema(s.values, state.smooth) : s.values;
+    entry.chart.setOptions({ xMode: state.x, yLog: state.log, emptyText: 'No points' });
+    entry.chart.setSeries([{ id: runId, label: run.name, color: ACCENT(), x, y, raw: state.smooth ? s.values : null, steps: s.steps }]);
+    const n = s.values.length;
+    entry.lastEl.textContent = n ? `last ${formatNumber(s.values[n - 1], 5)} @ ${formatCount(s.steps[n - 1])}` : '';
+  }
+
+  async function zoomChart(entry, x0, x1) {
+    const s = seriesStore.get(runId, entry.key);
+    if (!s) return;
+    const r = stepRangeForX(xValues(s, state.x, run.info.start_time), s.steps, x0, x1);
+    if (!r) return;
+    entry.zoom = { steps: r, x: [x0, x1] };
+    entry.chart.setXRange([x0, x1]);
+    await refreshChart(entry, true);
+  }
+
+  // ----------------------------------------------------------------- artifacts
+  function renderArtifacts() {
+    const ctl = new AbortController();
+    const rootPath = artifactRoot(run.info.artifact_uri, run.info.experiment_id, runId);
+    const tree = h('div', { class: 'art-tree', role: 'tree' });
+    const preview = h('div', { class: 'art-preview' });
+    const layout = h('div', { class: 'card art-layout' }, tree, preview);
+    bodyEl.replaceChildren(layout);
+    const items = new Map(); // rel path -> element
+
+    const listDir = async (rel, ul) => {
+      ul.replaceChildren(h('li', { class: 'art-item muted' }, h('span', { class: 'spinner' })));
+      let files;
+      try { files = sortEntries(await api.listArtifacts(joinPath(rootPath, rel), { signal: ctl.signal })); }
+      catch (e) { if (!api.isAbort(e)) ul.replaceChildren(h('li', null, errorBox(e, { title: 'Could not list artifacts' }))); return false; }
+      if (!files.length) { ul.replaceChildren(h('li', { class: 'art-item faint' }, rel ? 'empty folder' : 'No artifacts logged.')); return true; }
+      ul.replaceChildren(...files.map((f) => {
+        const childRel = joinPath(rel, baseName(f.path));
+        const li = h('li', { role: 'treeitem' });
+        const item = h('div', { class: 'art-item', tabindex: '0', title: childRel },
+          h('span', { class: 'icon' }, f.is_dir ? '▸' : '·'), h('span', { class: 'name' }, baseName(f.path)),
+          !f.is_dir && f.file_size !== null ? h('span', { class: 'size' }, formatBytes(f.file_size)) : null);
+        li.append(item);
+        items.set(childRel, item);
+        if (f.is_dir) {
+          const sub = h('ul', { role: 'group', hidden: true });
+          li.append(sub);
+          let loaded = false;
+          item.dataset.dir = '1';
+          item._toggle = async (open) => {
+            const show = open ?? sub.hidden;
+            sub.hidden = !show;
+            item.querySelector('.icon').textContent = show ? '▾' : '▸';
+            if (show && !loaded) { loaded = true; await listDir(childRel, sub); }
+          };
+          item.addEventListener('click', () => item._toggle());
+        } else {
+          item.addEventListener('click', () => setState({ file: childRel }, { replace: true }));
+        }
+        item.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); item.click(); } });
+        item._file = f;
+        return li;
+      }));
+      return true;
+    };
+
+    const showPreview = async (rel) => {
+      for (const [p, el] of items) el.classList.toggle('is-active', p === rel);
+      if (!rel) { preview.replaceChildren(h('div', { class: 'card-empty' }, 'Select a file to preview it.')); return; }
+      const full = joinPath(rootPath, rel);
+      const url = api.artifactUrl(full);
+      const size = items.get(rel)?._file?.file_size;
+      const kind = previewKind(rel, size);
+      const bodyBox = h('div', { class: 'art-preview-body' });
+      preview.replaceChildren(
+        h('div', { class: 'art-preview-head' }, h('span', { class: 'path', title: rel }, rel), size !== undefined && size !== null ? h('span', { class: 'muted small' }, formatBytes(size)) : null,
+          h('a', { class: 'btn btn-sm', href: url, download: baseName(rel), style: { marginLeft: 'auto' } }, 'Download')),
+        bodyBox);
+      if (kind === 'image') { bodyBox.append(h('img', { src: url, alt: rel, loading: 'lazy' })); return; }
+      if (kind === 'none') {
+        bodyBox.append(h('div', { class: 'card-empty' }, size > 0 && previewKind(rel) !== 'none' ? `Too large to preview (${formatBytes(size)}).` : 'No preview for this file type.', h('div', { style: { marginTop: '12px' } }, h('a', { class: 'btn', href: url, download: baseName(rel) }, 'Download'))));
+        return;
+      }
+      bodyBox.append(loading('Loading preview…'));
+      let text;
+      try { text = await api.artifactText(full, { signal: ctl.signal }); }
+      catch (e) { if (!api.isAbort(e)) bodyBox.replaceChildren(errorBox(e, { title: 'Could not load the file' })); return; }
+      if (state.file !== rel) return;
+      if (kind === 'json') {
+        let pretty = text;
+        try { pretty = JSON.stringify(JSON.parse(text), null, 2); } catch { /* show as is */ }
+        bodyBox.replaceChildren(h('pre', null, pretty));
+      } else if (kind === 'csv' || kind === 'tsv') {
+        const { rows, truncated } = parseCSV(text, { delimiter: kind === 'tsv' ? '\t' : ',', maxRows: 501 });
+        const [headRow, ...rest] = rows;
+        bodyBox.replaceChildren(
+          h('table', { class: 'csv-table' },
+            h('thead', null, h('tr', null, (headRow || []).map((c) => h('th', null, c)))),
+            h('tbody', null, rest.map((r) => h('tr', null, r.map((c) => h('td', null, c)))))),
+          truncated ? h('p', { class: 'muted small' }, 'Showing the first 500 rows. Download the file for the rest.') : null);
+      } else {
+        const max = 300_000;
+        bodyBox.replaceChildren(h('pre', null, text.length > max ? text.slice(0, max) : text), text.length > max ? h('p', { class: 'muted small' }, 'Preview truncated. Download the file for the rest.') : null);
+      }
+    };
+
+    const ul = h('ul', { role: 'group' });
+    tree.append(ul);
+    (async () => {
+      await listDir('', ul);
+      // expand to the file in the URL
+      if (state.file) {
+        const parts = state.file.split('/');
+        for (let k = 1; k < parts.length; k++) {
+          const dir = parts.slice(0, k).join('/');
+          const item = items.get(dir);
+          if (item?._toggle) await item._toggle(true);
+        }
+      }
+      showPreview(state.file);
+    })();
+    artifactsPreview = showPreview;
+    return () => { ctl.abort(); artifactsPreview = null; };
+  }
+  let artifactsPreview = null;
+
+  // ----------------------------------------------------------------- live updates
+  async function poll() {
+    const fresh = await api.getRun(runId, { signal: life.signal });
+    const statusChanged = fresh.info.status !== run.info.status;
+    const newKeys = fresh.data.metrics.length !== run.data.metrics.length;
+    run = fresh;
+    renderHeader();
+    if (newKeys) renderTabs();
+    if (state.tab === 'overview') {
+      if (newKeys || statusChanged) { renderTab(); } else { updateMetricRows(); }
+      loadSummary();
+      await Promise.all([...sparkCanvases.keys()].map(async (k) => {
+        if (await sparks.tail(runId, k, { signal: life.signal }).catch(() => false)) drawSpark(k, sparks.get(runId, k));
+      }));
+    } else if (state.tab === 'charts') {
+      if (newKeys) renderTab();
+      await Promise.all([...chartCards.values()].filter((e) => e.chart && !e.zoom).map(async (e) => {
+        if (await seriesStore.tail(runId, e.key, { signal: life.signal }).catch(() => false)) drawChart(e);
+      }));
+    }
+  }
+  const stopPoll = poller(poll, POLL_MS, () => run && run.info.status === 'RUNNING');
+
+  load();
+
+  const unmount = () => { life.abort(); stopPoll(); tabCleanup(); };
+  unmount.update = (p) => {
+    const prev = state;
+    state = readState(p);
+    if (!run) return;
+    if (prev.tab !== state.tab) { renderTabs(); renderTab(); window.scrollTo(0, 0); return; }
+    renderTabs();
+    if (state.tab === 'charts') {
+      if (prev.metric !== state.metric) { renderTab(); return; }
+      for (const e of chartCards.values()) {
+        if (prev.x !== state.x && e.zoom) { e.zoom = null; e.chart?.setXRange(null); refreshChart(e, true); } else drawChart(e);
+      }
+    } else if (state.tab === 'artifacts' && prev.file !== state.file) artifactsPreview?.(state.file);
+  };
+  return unmount;
+}
