@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "track", targets: ["TrackCLI"]),
         .library(name: "Tracker", targets: ["Tracker"]),
+        .executable(name: "train-demo", targets: ["TrainDemo"]),
+        .executable(name: "tracker-bench", targets: ["TrackerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -19,10 +21,12 @@ let package = Package(
     targets: [
         .target(name: "TrackCore"),
         .target(name: "TrackAPI", dependencies: ["TrackCore"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TrackStorageCodec", dependencies: ["TrackCore", "CZlib"]),
         .target(
             name: "TrackSQLite",
             dependencies: [
-                "TrackCore",
+                "TrackCore", "TrackStorageCodec",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -38,6 +42,8 @@ let package = Package(
             ]
         ),
         .target(name: "Tracker", dependencies: ["TrackCore", "TrackAPI"]),
+        .executableTarget(name: "TrainDemo", dependencies: ["Tracker"], path: "Sources/TrainDemo"),
+        .executableTarget(name: "TrackerBench", dependencies: ["Tracker"], path: "Benchmarks/TrackerBench"),
         .executableTarget(
             name: "TrackCLI",
             dependencies: [
@@ -48,6 +54,7 @@ let package = Package(
         ),
         .target(name: "TrackStoreTesting", dependencies: ["TrackCore"]),
         .testTarget(name: "TrackCoreTests", dependencies: ["TrackCore"]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "TrackServer", "TrackCore", "TrackAPI"]),
         .testTarget(name: "TrackAPITests", dependencies: ["TrackAPI", "TrackCore"]),
         .testTarget(
             name: "TrackStoreConformanceTests",

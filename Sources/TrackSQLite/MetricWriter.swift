@@ -1,85 +1,225 @@
+import Foundation
 import GRDB
 import TrackCore
+import TrackStorageCodec
 
-/// Appends metric points and keeps each series' summary (latest, min, max, count) current.
+/// Appends metric points as compressed chunks and keeps each series' summary (latest, min, max,
+/// count, step range) current.
+///
+/// Each request writes one chunk per series with the points it brings, after dropping exact
+/// duplicates of points already stored (so a retried batch stores nothing twice). Small chunks
+/// are merged into large ones once enough of them have gathered, so a series ends up as a few
+/// large, well-compressed chunks whatever the request sizes were.
 enum MetricWriter {
-    private struct SeriesState {
+    /// Chunks with fewer points than this are merged when ``compactionTrigger`` of them exist.
+    static let largeChunkPoints = 4096
+    static let compactionTrigger = 16
+    /// The most points one chunk holds.
+    static let maxChunkPoints = 16384
+
+    private struct Series {
         var seriesKey: Int64
-        var isNew: Bool
         var latest: MetricPoint?
         var min: Double?
         var max: Double?
         var count: Int64
+        var minStep: Int64
+        var maxStep: Int64
+        var maxTimestamp: Int64
+        var smallChunks: Int64
+        var isNew: Bool
     }
 
     static func insert(_ db: Database, runKey: Int64, metrics: [Metric]) throws {
         if metrics.isEmpty { return }
-        let selectSeries = try db.cachedStatement(sql: """
-            SELECT series_key, last_step, last_timestamp, last_value_bits, min_value, max_value, point_count
-            FROM metric_series WHERE run_key = ? AND key = ?
-            """)
-        let insertSeries = try db.cachedStatement(sql: """
-            INSERT INTO metric_series (run_key, key, last_step, last_timestamp, last_value_bits, last_value, min_value, max_value, point_count)
-            VALUES (?, ?, 0, 0, 0, NULL, NULL, NULL, 0)
-            """)
-        let insertPoint = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO metric_points (series_key, timestamp, step, value_bits) VALUES (?, ?, ?, ?)
-            """)
-        let updateSeries = try db.cachedStatement(sql: """
-            UPDATE metric_series SET last_step = ?, last_timestamp = ?, last_value_bits = ?, last_value = ?,
-                min_value = ?, max_value = ?, point_count = ?
-            WHERE series_key = ?
-            """)
-
-        var states: [String: SeriesState] = [:]
+        // Group by key, keeping the order keys first appear in.
         var order: [String] = []
+        var pointsByKey: [String: [MetricPoint]] = [:]
         for metric in metrics {
-            var state: SeriesState
-            if let existing = states[metric.key] {
-                state = existing
-            } else {
-                if let row = try Row.fetchOne(selectSeries, arguments: [runKey, metric.key]) {
-                    let count: Int64 = row[6]
-                    state = SeriesState(
-                        seriesKey: row[0], isNew: false,
-                        latest: count > 0 ? MetricPoint(step: row[1], timestamp: row[2], value: Double(orderPreservingBits: row[3])) : nil,
-                        min: row[4], max: row[5], count: count
-                    )
-                } else {
-                    try insertSeries.execute(arguments: [runKey, metric.key])
-                    state = SeriesState(seriesKey: db.lastInsertedRowID, isNew: true, latest: nil, min: nil, max: nil, count: 0)
-                }
+            let point = MetricPoint(step: metric.step, timestamp: metric.timestamp, value: metric.value)
+            if pointsByKey[metric.key] == nil {
                 order.append(metric.key)
+                pointsByKey[metric.key] = [point]
+            } else {
+                pointsByKey[metric.key]!.append(point)
             }
-            let bits = metric.value.orderPreservingBits
-            insertPoint.setUncheckedArguments([state.seriesKey, metric.timestamp, metric.step, bits])
-            try insertPoint.execute()
-            if db.changesCount > 0 {
-                state.count += 1
-                let point = MetricPoint(step: metric.step, timestamp: metric.timestamp, value: metric.value)
-                if state.latest.map({ isLater(point, than: $0) }) ?? true {
-                    state.latest = point
-                }
-                if !metric.value.isNaN {
-                    state.min = Swift.min(state.min ?? metric.value, metric.value)
-                    state.max = Swift.max(state.max ?? metric.value, metric.value)
-                }
-            }
-            states[metric.key] = state
         }
         for key in order {
-            guard let state = states[key], let latest = state.latest else { continue }
-            try updateSeries.execute(arguments: [
-                latest.step, latest.timestamp, latest.value.orderPreservingBits,
-                latest.value.isNaN ? nil : latest.value, state.min, state.max, state.count, state.seriesKey,
-            ])
+            try insert(db, runKey: runKey, key: key, points: pointsByKey[key]!)
         }
     }
+
+    private static func insert(_ db: Database, runKey: Int64, key: String, points incoming: [MetricPoint]) throws {
+        var points = incoming
+        if !isSorted(points) { points.sort(by: MetricPoint.storageOrder) }
+        points = uniqued(points)
+        var series = try loadSeries(db, runKey: runKey, key: key)
+
+        // Only a batch reaching back into stored time can hold duplicates of stored points.
+        if !series.isNew, let first = points.first, first.timestamp <= series.maxTimestamp {
+            let existing = try storedKeys(db, seriesKey: series.seriesKey, from: first.timestamp, to: points[points.count - 1].timestamp)
+            if !existing.isEmpty {
+                points.removeAll { existing.contains($0.storageKey) }
+            }
+        }
+        if points.isEmpty { return }
+
+        try insertChunk(db, seriesKey: series.seriesKey, points: points)
+        if points.count < largeChunkPoints { series.smallChunks += 1 }
+        for point in points {
+            series.count += 1
+            if series.latest.map({ isLater(point, than: $0) }) ?? true { series.latest = point }
+            if !point.value.isNaN {
+                series.min = Swift.min(series.min ?? point.value, point.value)
+                series.max = Swift.max(series.max ?? point.value, point.value)
+            }
+            series.minStep = Swift.min(series.minStep, point.step)
+            series.maxStep = Swift.max(series.maxStep, point.step)
+            series.maxTimestamp = Swift.max(series.maxTimestamp, point.timestamp)
+        }
+        if series.smallChunks >= compactionTrigger {
+            series.smallChunks = try compactSmallChunks(db, seriesKey: series.seriesKey)
+        }
+        try saveSeries(db, series)
+    }
+
+    // MARK: - Series rows
+
+    private static func loadSeries(_ db: Database, runKey: Int64, key: String) throws -> Series {
+        let select = try db.cachedStatement(sql: """
+            SELECT series_key, last_step, last_timestamp, last_value_bits, min_value, max_value, point_count,
+                   min_step, max_step, max_timestamp, small_chunks
+            FROM metric_series WHERE run_key = ? AND key = ?
+            """)
+        if let row = try Row.fetchOne(select, arguments: [runKey, key]) {
+            let count: Int64 = row[6]
+            return Series(
+                seriesKey: row[0],
+                latest: count > 0 ? MetricPoint(step: row[1], timestamp: row[2], value: Double(orderPreservingBits: row[3])) : nil,
+                min: row[4], max: row[5], count: count, minStep: row[7], maxStep: row[8], maxTimestamp: row[9],
+                smallChunks: row[10], isNew: false
+            )
+        }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO metric_series (run_key, key, last_step, last_timestamp, last_value_bits, point_count,
+                                       min_step, max_step, max_timestamp, small_chunks)
+            VALUES (?, ?, 0, 0, 0, 0, ?, ?, ?, 0)
+            """)
+        try insert.execute(arguments: [runKey, key, Int64.max, Int64.min, Int64.min])
+        return Series(
+            seriesKey: db.lastInsertedRowID, latest: nil, min: nil, max: nil, count: 0,
+            minStep: .max, maxStep: .min, maxTimestamp: .min, smallChunks: 0, isNew: true
+        )
+    }
+
+    private static func saveSeries(_ db: Database, _ series: Series) throws {
+        guard let latest = series.latest else { return }
+        let update = try db.cachedStatement(sql: """
+            UPDATE metric_series SET last_step = ?, last_timestamp = ?, last_value_bits = ?, last_value = ?,
+                min_value = ?, max_value = ?, point_count = ?, min_step = ?, max_step = ?, max_timestamp = ?,
+                small_chunks = ?
+            WHERE series_key = ?
+            """)
+        try update.execute(arguments: [
+            latest.step, latest.timestamp, latest.value.orderPreservingBits, latest.value.isNaN ? nil : latest.value,
+            series.min, series.max, series.count, series.minStep, series.maxStep, series.maxTimestamp,
+            series.smallChunks, series.seriesKey,
+        ])
+    }
+
+    // MARK: - Chunks
+
+    static func insertChunk(_ db: Database, seriesKey: Int64, points: [MetricPoint]) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO metric_chunks (series_key, first_timestamp, first_step, first_value_bits,
+                last_timestamp, last_step, last_value_bits, min_step, max_step, point_count, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var minStep = Int64.max
+        var maxStep = Int64.min
+        for point in points {
+            minStep = Swift.min(minStep, point.step)
+            maxStep = Swift.max(maxStep, point.step)
+        }
+        let first = points[0]
+        let last = points[points.count - 1]
+        let data = MetricChunkCodec.encode(points)
+        try insert.execute(arguments: [
+            seriesKey, first.timestamp, first.step, first.value.orderPreservingBits,
+            last.timestamp, last.step, last.value.orderPreservingBits, minStep, maxStep, points.count,
+            data.withUnsafeBufferPointer { Data(buffer: $0) },
+        ])
+    }
+
+    /// The keys of stored points whose timestamps lie in `from...to`.
+    private static func storedKeys(_ db: Database, seriesKey: Int64, from: Int64, to: Int64) throws -> Set<StorageKey> {
+        let select = try db.cachedStatement(sql: """
+            SELECT data FROM metric_chunks
+            WHERE series_key = ? AND first_timestamp <= ? AND last_timestamp >= ?
+            """)
+        var keys = Set<StorageKey>()
+        let cursor = try Row.fetchCursor(select, arguments: [seriesKey, to, from])
+        while let row = try cursor.next() {
+            let data: Data = row[0]
+            for point in try MetricChunkCodec.decode(Array(data)) where point.timestamp >= from && point.timestamp <= to {
+                keys.insert(point.storageKey)
+            }
+        }
+        return keys
+    }
+
+    /// Merges the series' small chunks into as few chunks as fit; returns how many small ones remain.
+    private static func compactSmallChunks(_ db: Database, seriesKey: Int64) throws -> Int64 {
+        let select = try db.cachedStatement(sql: "SELECT chunk_key, data FROM metric_chunks WHERE series_key = ? AND point_count < ?")
+        var chunkKeys: [Int64] = []
+        var points: [MetricPoint] = []
+        let cursor = try Row.fetchCursor(select, arguments: [seriesKey, largeChunkPoints])
+        while let row = try cursor.next() {
+            chunkKeys.append(row[0])
+            let data: Data = row[1]
+            points.append(contentsOf: try MetricChunkCodec.decode(Array(data)))
+        }
+        if chunkKeys.count < 2 { return Int64(chunkKeys.count) }
+        points.sort(by: MetricPoint.storageOrder)
+        let delete = try db.cachedStatement(sql: "DELETE FROM metric_chunks WHERE chunk_key = ?")
+        for key in chunkKeys { try delete.execute(arguments: [key]) }
+        var remainingSmall: Int64 = 0
+        var start = 0
+        while start < points.count {
+            let end = Swift.min(start + maxChunkPoints, points.count)
+            try insertChunk(db, seriesKey: seriesKey, points: Array(points[start..<end]))
+            if end - start < largeChunkPoints { remainingSmall += 1 }
+            start = end
+        }
+        return remainingSmall
+    }
+
+    // MARK: - Helpers
 
     /// MLflow's latest-value rule: the largest `(step, timestamp, value)`.
     static func isLater(_ a: MetricPoint, than b: MetricPoint) -> Bool {
         if a.step != b.step { return a.step > b.step }
         if a.timestamp != b.timestamp { return a.timestamp > b.timestamp }
         return a.value.orderPreservingBits > b.value.orderPreservingBits
+    }
+
+    private static func isSorted(_ points: [MetricPoint]) -> Bool {
+        var index = 1
+        while index < points.count {
+            if MetricPoint.storageOrder(points[index], points[index - 1]) { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Drops exact duplicates from sorted points.
+    private static func uniqued(_ points: [MetricPoint]) -> [MetricPoint] {
+        guard points.count > 1 else { return points }
+        var result: [MetricPoint] = [points[0]]
+        result.reserveCapacity(points.count)
+        for point in points.dropFirst() where point.storageKey != result[result.count - 1].storageKey {
+            result.append(point)
+        }
+        return result
     }
 }

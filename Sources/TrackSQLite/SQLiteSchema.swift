@@ -58,16 +58,31 @@ enum SQLiteSchema {
                     min_value REAL,
                     max_value REAL,
                     point_count INTEGER NOT NULL,
+                    min_step INTEGER NOT NULL,
+                    max_step INTEGER NOT NULL,
+                    max_timestamp INTEGER NOT NULL,
+                    small_chunks INTEGER NOT NULL,
                     UNIQUE (run_key, key)
                 );
-                CREATE TABLE metric_points (
-                    series_key INTEGER NOT NULL,
-                    timestamp INTEGER NOT NULL,
-                    step INTEGER NOT NULL,
-                    value_bits INTEGER NOT NULL,
-                    PRIMARY KEY (series_key, timestamp, step, value_bits)
-                ) WITHOUT ROWID;
-                CREATE INDEX metric_points_by_step ON metric_points(series_key, step);
+                CREATE INDEX metric_series_by_key ON metric_series(key, last_value);
+                CREATE TABLE metric_chunks (
+                    chunk_key INTEGER PRIMARY KEY,
+                    series_key INTEGER NOT NULL REFERENCES metric_series(series_key) ON DELETE CASCADE,
+                    first_timestamp INTEGER NOT NULL,
+                    first_step INTEGER NOT NULL,
+                    first_value_bits INTEGER NOT NULL,
+                    last_timestamp INTEGER NOT NULL,
+                    last_step INTEGER NOT NULL,
+                    last_value_bits INTEGER NOT NULL,
+                    min_step INTEGER NOT NULL,
+                    max_step INTEGER NOT NULL,
+                    point_count INTEGER NOT NULL,
+                    data BLOB NOT NULL
+                );
+                CREATE INDEX metric_chunks_by_series ON metric_chunks(
+                    series_key, first_timestamp, first_step, first_value_bits,
+                    last_timestamp, last_step, last_value_bits, min_step, max_step, point_count
+                );
                 CREATE TABLE dataset_inputs (
                     run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
                     position INTEGER NOT NULL,

@@ -1,5 +1,6 @@
 import GRDB
 import TrackCore
+import TrackStorageCodec
 
 extension SQLiteTrackingStore {
     public func metricHistory(runID: String, key: String, maxResults: Int, pageToken: String?) async throws -> Page<MetricPoint> {
@@ -14,33 +15,13 @@ extension SQLiteTrackingStore {
             ) else {
                 return Page(items: [])
             }
-            let statement: Statement
-            if let after {
-                statement = try db.cachedStatement(sql: """
-                    SELECT timestamp, step, value_bits FROM metric_points
-                    WHERE series_key = ? AND (timestamp, step, value_bits) > (?, ?, ?)
-                    ORDER BY timestamp, step, value_bits LIMIT ?
-                    """)
-                statement.setUncheckedArguments([seriesKey, after[0], after[1], after[2], maxResults + 1])
-            } else {
-                statement = try db.cachedStatement(sql: """
-                    SELECT timestamp, step, value_bits FROM metric_points
-                    WHERE series_key = ? ORDER BY timestamp, step, value_bits LIMIT ?
-                    """)
-                statement.setUncheckedArguments([seriesKey, maxResults + 1])
-            }
-            var points: [MetricPoint] = []
-            points.reserveCapacity(min(maxResults + 1, 65536))
-            var lastBits: Int64 = 0
-            let cursor = try Row.fetchCursor(statement)
-            while let row = try cursor.next() {
-                if points.count == maxResults {
-                    let last = points[points.count - 1]
-                    return Page(items: points, nextPageToken: PageToken.keyset([last.timestamp, last.step, lastBits]))
-                }
-                let bits: Int64 = row[2]
-                lastBits = bits
-                points.append(MetricPoint(step: row[1], timestamp: row[0], value: Double(orderPreservingBits: bits)))
+            let after = after.map { StorageKey(timestamp: $0[0], step: $0[1], valueBits: $0[2]) }
+            let reader = MetricChunkReader(db: db, seriesKey: seriesKey)
+            var points = try reader.page(after: after, limit: maxResults + 1)
+            if points.count > maxResults {
+                points.removeLast()
+                let last = points[points.count - 1].storageKey
+                return Page(items: points, nextPageToken: PageToken.keyset([last.timestamp, last.step, last.valueBits]))
             }
             return Page(items: points)
         }
@@ -62,20 +43,19 @@ extension SQLiteTrackingStore {
             let lower = query.minStep ?? Int64.min
             let upper = query.maxStep ?? Int64.max
             guard let range = try Row.fetchOne(
-                db, sql: "SELECT MIN(step), MAX(step) FROM metric_points WHERE series_key = ? AND step BETWEEN ? AND ?",
-                arguments: [seriesKey, lower, upper]
-            ), let first: Int64 = range[0], let last: Int64 = range[1] else {
+                db, sql: "SELECT min_step, max_step, point_count FROM metric_series WHERE series_key = ?", arguments: [seriesKey]
+            ), (range[2] as Int64) > 0 else {
                 return []
             }
-            let statement = try db.cachedStatement(sql: """
-                SELECT step, timestamp, value_bits FROM metric_points
-                WHERE series_key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp
-                """)
-            statement.setUncheckedArguments([seriesKey, first, last])
+            let first = Swift.max(lower, range[0] as Int64)
+            let last = Swift.min(upper, range[1] as Int64)
+            if first > last { return [] }
             var sampler = SeriesDownsampler(firstStep: first, lastStep: last, maxPoints: query.maxPoints)
-            let cursor = try Row.fetchCursor(statement)
-            while let row = try cursor.next() {
-                sampler.add(MetricPoint(step: row[0], timestamp: row[1], value: Double(orderPreservingBits: row[2])))
+            let reader = MetricChunkReader(db: db, seriesKey: seriesKey)
+            for chunk in try reader.chunks() where chunk.minStep <= last && chunk.maxStep >= first {
+                for point in try reader.points(of: chunk) where point.step >= first && point.step <= last {
+                    sampler.add(point)
+                }
             }
             return sampler.finish()
         }

@@ -30,6 +30,8 @@ public final class SQLiteTrackingStore: TrackingStore {
             // MLflow's LIKE is case-sensitive; ILIKE is spelled lower(x) LIKE lower(y).
             try db.execute(sql: "PRAGMA case_sensitive_like = ON")
             try db.execute(sql: "PRAGMA cache_size = -16000")
+            // Keep the WAL file from staying large after a burst of writes.
+            try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

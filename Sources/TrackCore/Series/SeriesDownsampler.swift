@@ -1,6 +1,7 @@
-/// Reduces a step-ordered stream of points to at most `maxPoints` that keep the shape of the
-/// series: the step range is cut into equal buckets and each bucket keeps its first, last,
-/// lowest and highest point. Memory is bounded by the output, never by the series.
+/// Reduces the points of a step range to at most `maxPoints` that keep the shape of the series:
+/// the range is cut into equal buckets of steps and each bucket keeps its first, last, lowest and
+/// highest point. Points may come in any order; memory is bounded by the output, never by the
+/// series.
 public struct SeriesDownsampler: Sendable {
     private struct Bucket: Sendable {
         var first: MetricPoint
@@ -12,11 +13,10 @@ public struct SeriesDownsampler: Sendable {
     private let firstStep: Int64
     private let bucketWidth: Double
     private let maxPoints: Int
-    /// Points kept exactly while the stream is still small enough to return whole.
+    /// Points kept exactly while the range still fits whole.
     private var exact: [MetricPoint] = []
     private var overflowed = false
     private var buckets: [Int: Bucket] = [:]
-    private var bucketOrder: [Int] = []
 
     public init(firstStep: Int64, lastStep: Int64, maxPoints: Int) {
         self.firstStep = firstStep
@@ -25,7 +25,6 @@ public struct SeriesDownsampler: Sendable {
         self.bucketWidth = max(1, (Double(lastStep) - Double(firstStep) + 1) / Double(bucketCount))
     }
 
-    /// Adds the next point; points must come in step order.
     public mutating func add(_ point: MetricPoint) {
         if !overflowed {
             if exact.count < maxPoints {
@@ -39,36 +38,42 @@ public struct SeriesDownsampler: Sendable {
         addToBucket(point)
     }
 
-    /// The kept points in step order.
+    /// The kept points ordered by step (then timestamp).
     public func finish() -> [MetricPoint] {
-        if !overflowed { return exact }
+        if !overflowed { return exact.sorted(by: Self.stepOrder) }
         var result: [MetricPoint] = []
-        result.reserveCapacity(bucketOrder.count * 4)
-        for index in bucketOrder {
-            guard let bucket = buckets[index] else { continue }
+        result.reserveCapacity(buckets.count * 4)
+        for index in buckets.keys.sorted() {
+            let bucket = buckets[index]!
             var picked = [bucket.first]
             for candidate in [bucket.low, bucket.high, bucket.last].compactMap({ $0 }) where !picked.contains(candidate) {
                 picked.append(candidate)
             }
-            picked.sort { ($0.step, $0.timestamp) < ($1.step, $1.timestamp) }
+            picked.sort(by: Self.stepOrder)
             result.append(contentsOf: picked)
         }
         return result
     }
 
+    static func stepOrder(_ a: MetricPoint, _ b: MetricPoint) -> Bool {
+        if a.step != b.step { return a.step < b.step }
+        if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
+        return a.value.orderPreservingBits < b.value.orderPreservingBits
+    }
+
     private mutating func addToBucket(_ point: MetricPoint) {
         let index = Int((Double(point.step) - Double(firstStep)) / bucketWidth)
-        if var bucket = buckets[index] {
-            bucket.last = point
-            if !point.value.isNaN {
-                if bucket.low.map({ point.value < $0.value }) ?? true { bucket.low = point }
-                if bucket.high.map({ point.value > $0.value }) ?? true { bucket.high = point }
-            }
-            buckets[index] = bucket
-        } else {
-            let valued: MetricPoint? = point.value.isNaN ? nil : point
+        let valued: MetricPoint? = point.value.isNaN ? nil : point
+        guard var bucket = buckets[index] else {
             buckets[index] = Bucket(first: point, last: point, low: valued, high: valued)
-            bucketOrder.append(index)
+            return
         }
+        if Self.stepOrder(point, bucket.first) { bucket.first = point }
+        if Self.stepOrder(bucket.last, point) { bucket.last = point }
+        if let valued {
+            if bucket.low.map({ valued.value < $0.value }) ?? true { bucket.low = valued }
+            if bucket.high.map({ valued.value > $0.value }) ?? true { bucket.high = valued }
+        }
+        buckets[index] = bucket
     }
 }

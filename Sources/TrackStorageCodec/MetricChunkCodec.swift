@@ -1,0 +1,184 @@
+import CZlib
+import TrackCore
+
+/// The compact on-disk form of a run of metric points.
+///
+/// Points are sorted by `(timestamp, step, value)` and stored column by column: timestamps and
+/// steps as zigzag varint deltas, values as the XOR of their bits with the previous value's
+/// (slowly changing series give mostly-zero bytes), the whole compressed with zlib. Values are
+/// kept bit-exactly, NaN payloads included.
+public enum MetricChunkCodec {
+    static let version: UInt8 = 1
+
+    /// Encodes points that are already sorted by ``MetricPoint/storageOrder``.
+    public static func encode(_ points: [MetricPoint]) -> [UInt8] {
+        var raw: [UInt8] = []
+        raw.reserveCapacity(points.count * 12 + 10)
+        appendVarint(UInt64(points.count), to: &raw)
+        var previous: Int64 = 0
+        for point in points {
+            appendVarint(zigzag(point.timestamp &- previous), to: &raw)
+            previous = point.timestamp
+        }
+        previous = 0
+        for point in points {
+            appendVarint(zigzag(point.step &- previous), to: &raw)
+            previous = point.step
+        }
+        var previousBits: UInt64 = 0
+        for point in points {
+            let bits = point.value.bitPattern
+            let xored = bits ^ previousBits
+            previousBits = bits
+            for shift in stride(from: 56, through: 0, by: -8) {
+                raw.append(UInt8(truncatingIfNeeded: xored >> UInt64(shift)))
+            }
+        }
+        return [version] + deflate(raw)
+    }
+
+    /// Decodes a chunk written by ``encode(_:)``.
+    public static func decode(_ bytes: [UInt8]) throws(TrackError) -> [MetricPoint] {
+        guard let first = bytes.first, first == version else { throw corrupt }
+        let raw = try inflate(bytes[1...])
+        var index = 0
+        let count = Int(try readVarint(raw, &index))
+        guard count <= raw.count else { throw corrupt }
+        var timestamps = [Int64](repeating: 0, count: count)
+        var previous: Int64 = 0
+        for i in 0..<count {
+            previous = previous &+ unzigzag(try readVarint(raw, &index))
+            timestamps[i] = previous
+        }
+        var steps = [Int64](repeating: 0, count: count)
+        previous = 0
+        for i in 0..<count {
+            previous = previous &+ unzigzag(try readVarint(raw, &index))
+            steps[i] = previous
+        }
+        guard raw.count - index == count * 8 else { throw corrupt }
+        var points: [MetricPoint] = []
+        points.reserveCapacity(count)
+        var previousBits: UInt64 = 0
+        raw.withUnsafeBufferPointer { buffer in
+            for i in 0..<count {
+                var xored: UInt64 = 0
+                for k in 0..<8 { xored = xored << 8 | UInt64(buffer[index + k]) }
+                index += 8
+                let bits = xored ^ previousBits
+                previousBits = bits
+                points.append(MetricPoint(step: steps[i], timestamp: timestamps[i], value: Double(bitPattern: bits)))
+            }
+        }
+        return points
+    }
+
+    static let corrupt = TrackError.internalError("A stored metric chunk is corrupt.")
+
+    // MARK: - Varints
+
+    @inline(__always)
+    static func zigzag(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+    }
+
+    @inline(__always)
+    static func unzigzag(_ value: UInt64) -> Int64 {
+        Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
+
+    @inline(__always)
+    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    @inline(__always)
+    static func readVarint(_ bytes: [UInt8], _ index: inout Int) throws(TrackError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            if shift > 63 { break }
+        }
+        throw corrupt
+    }
+
+    // MARK: - zlib
+
+    static func deflate(_ input: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(compressBound(uLong(input.count))) + 4)
+        let inputCount = input.count
+        // The original size first, so inflating allocates once.
+        output[0] = UInt8(truncatingIfNeeded: inputCount >> 24)
+        output[1] = UInt8(truncatingIfNeeded: inputCount >> 16)
+        output[2] = UInt8(truncatingIfNeeded: inputCount >> 8)
+        output[3] = UInt8(truncatingIfNeeded: inputCount)
+        var outputCount = uLongf(output.count - 4)
+        let status = output.withUnsafeMutableBufferPointer { out in
+            input.withUnsafeBufferPointer { inp in
+                compress2(out.baseAddress! + 4, &outputCount, inp.baseAddress, uLong(inputCount), 1)
+            }
+        }
+        precondition(status == Z_OK, "zlib compress2 failed with \(status)")
+        output.removeSubrange((Int(outputCount) + 4)...)
+        return output
+    }
+
+    static func inflate(_ input: ArraySlice<UInt8>) throws(TrackError) -> [UInt8] {
+        guard input.count >= 4 else { throw corrupt }
+        let base = input.startIndex
+        let size = Int(input[base]) << 24 | Int(input[base + 1]) << 16 | Int(input[base + 2]) << 8 | Int(input[base + 3])
+        guard size <= 256 * 1024 * 1024 else { throw corrupt }
+        var output = [UInt8](repeating: 0, count: size)
+        var outputCount = uLongf(size)
+        let compressed = Array(input[(base + 4)...])
+        let status = output.withUnsafeMutableBufferPointer { out in
+            compressed.withUnsafeBufferPointer { inp in
+                uncompress(out.baseAddress, &outputCount, inp.baseAddress, uLong(inp.count))
+            }
+        }
+        guard status == Z_OK, Int(outputCount) == size else { throw corrupt }
+        return output
+    }
+}
+
+extension MetricPoint {
+    /// The order points are stored and returned in: `(timestamp, step, value)`, values by their
+    /// order-preserving bits so NaN has a place.
+    @inline(__always)
+    public static func storageOrder(_ a: MetricPoint, _ b: MetricPoint) -> Bool {
+        if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
+        if a.step != b.step { return a.step < b.step }
+        return a.value.orderPreservingBits < b.value.orderPreservingBits
+    }
+
+    /// The storage key `(timestamp, step, value bits)`.
+    @inline(__always)
+    public var storageKey: StorageKey { StorageKey(timestamp: timestamp, step: step, valueBits: value.orderPreservingBits) }
+}
+
+/// A point's position in storage order.
+public struct StorageKey: Sendable, Comparable, Hashable {
+    public var timestamp: Int64
+    public var step: Int64
+    public var valueBits: Int64
+
+    public init(timestamp: Int64, step: Int64, valueBits: Int64) {
+        self.timestamp = timestamp
+        self.step = step
+        self.valueBits = valueBits
+    }
+
+    public static func < (a: StorageKey, b: StorageKey) -> Bool {
+        (a.timestamp, a.step, a.valueBits) < (b.timestamp, b.step, b.valueBits)
+    }
+}
