@@ -39,6 +39,9 @@ function route({ force = false } = {}) {
     return;
   }
   try { current?.unmount?.(); } catch (e) { console.error(e); }
+  // overlays belong to the page being left
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
+  for (const p of document.querySelectorAll('.popover')) p.dispatchEvent(new Event('track:close'));
   root.replaceChildren();
   window.scrollTo(0, 0);
   const view = VIEWS[name];

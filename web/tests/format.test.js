@@ -58,3 +58,14 @@ test('formatTimestamp shape and formatBytes', () => {
   assert.equal(formatBytes(1536), '1.5 KB');
   assert.equal(formatBytes(50 * 1024 * 1024), '50 MB');
 });
+
+test('formatDurationShort for axis ticks', async () => {
+  const { formatDurationShort } = await import('../js/lib/format.js');
+  assert.equal(formatDurationShort(0), '0');
+  assert.equal(formatDurationShort(45_000), '45s');
+  assert.equal(formatDurationShort(90_000), '1m 30s');
+  assert.equal(formatDurationShort(30 * 60_000), '30m');
+  assert.equal(formatDurationShort(3600_000), '1h');
+  assert.equal(formatDurationShort(5400_000), '1h 30m');
+  assert.equal(formatDurationShort(500), '500ms');
+});

@@ -76,6 +76,9 @@ test('stepRangeForX widens by one point each side', () => {
   const steps = Float64Array.from([0, 1, 2, 3, 4]);
   assert.deepEqual(stepRangeForX(xs, steps, 150, 250), { minStep: 1, maxStep: 3 });
   assert.deepEqual(stepRangeForX(xs, steps, -10, 1000), { minStep: 0, maxStep: 4 });
+  assert.deepEqual(stepRangeForX(xs, steps, 120, 180), { minStep: 1, maxStep: 2 }); // between two points
+  assert.equal(stepRangeForX(xs, steps, 500, 600), null); // entirely outside
+  assert.equal(stepRangeForX(xs, steps, -50, -10), null);
 });
 
 test('extent ignores non-finite and respects window / log', () => {

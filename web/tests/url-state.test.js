@@ -54,6 +54,8 @@ test('order_by for server-sortable columns only', () => {
   assert.equal(toOrderBy(parseColumn('metrics.acc'), true), 'metrics.acc DESC');
   assert.equal(toOrderBy(parseColumn('metrics.val loss'), false), 'metrics.`val loss` ASC');
   assert.equal(toOrderBy(parseColumn('params.lr'), false), 'params.lr ASC');
+  assert.equal(toOrderBy(parseColumn('tags.mlflow.source.name'), false), 'tags.`mlflow.source.name` ASC');
+  assert.equal(toOrderBy(parseColumn('metrics.val/loss'), true), 'metrics.`val/loss` DESC');
   assert.equal(toOrderBy(parseColumn('min(metrics.acc)'), true), null);
   assert.equal(toOrderBy({ kind: 'attr', key: 'start_time' }, true), 'attributes.start_time DESC');
   assert.equal(toOrderBy({ kind: 'attr', key: 'duration' }, true), null);

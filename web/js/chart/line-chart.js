@@ -10,7 +10,7 @@
 
 import { Surface, chartTheme } from './surface.js';
 import { niceTicks, logTicks, timeTicks } from '../lib/ticks.js';
-import { formatTick, formatNumber, formatDuration, formatTimestamp } from '../lib/format.js';
+import { formatTick, formatNumber, formatDuration, formatDurationShort, formatTimestamp } from '../lib/format.js';
 import { nearestIndex } from '../lib/series.js';
 import { withAlpha } from '../lib/colors.js';
 
@@ -30,7 +30,7 @@ export function formatX(v, mode, step) {
     if (step >= 60_000) return s.slice(11, 16);
     return s.slice(11, 19);
   }
-  if (mode === 'relative') return formatDuration(v);
+  if (mode === 'relative') return step === undefined ? formatDuration(v) : formatDurationShort(v);
   return step === undefined ? formatNumber(v) : formatTick(v, step);
 }
 
@@ -66,7 +66,7 @@ export class LineChart {
     if (this.opts.sync) this.unsync = this.opts.sync.sub((src, x) => { if (src !== this) { this.syncX = x; this.surface.request('over'); } });
   }
 
-  setSeries(series) { this.series = series; this.surface.request('base', 'over'); if (this.mouse) this.updateTip(); }
+  setSeries(series) { this.series = series; this.surface.request('base', 'over'); }
   setOptions(o) { Object.assign(this.opts, o); this.surface.request('base', 'over'); }
   setXRange(r) { this.xRange = r; this.surface.request('base', 'over'); }
   highlight(id) { if (this.hl !== id) { this.hl = id; this.surface.request('base'); } }
@@ -205,6 +205,7 @@ export class LineChart {
       this.stroke(ctx, L, s.x, s.y, faded ? withAlpha(s.color, 0.2) : s.color, (s.width || 1.5) + (dim && !faded ? 1 : 0), !faded);
     }
     ctx.restore();
+    if (this.mouse) this.updateTip(); // the scales may have changed under a resting cursor
   }
 
   /** One path per series; points sharing a pixel column collapse to a min/max segment. */
@@ -227,7 +228,8 @@ export class LineChart {
     };
     const top = plot.top - 1, bottom = plot.bottom + 1;
     const pts = b - a;
-    const dots = markers && pts > 0 && pts <= plot.width / 10;
+    const spanPx = pts > 1 ? Math.abs(L.xpx(xs[b - 1]) - L.xpx(xs[a])) : 0;
+    const dots = markers && pts > 0 && pts <= plot.width / 10 && (pts === 1 || spanPx / (pts - 1) >= 8);
     for (let i = a; i < b; i++) {
       const y = ys[i];
       if (Number.isNaN(y) || (yLog && y <= 0 && y !== -Infinity) || Number.isNaN(xs[i])) { flush(); started = false; continue; }
@@ -302,7 +304,7 @@ export class LineChart {
       const y = s.y[i];
       if (i < 0 || !Number.isFinite(y) || (this.opts.yLog && y <= 0)) continue;
       const px = L.xpx(s.x[i]);
-      if (px < plot.left - 1 || px > plot.right + 1) continue;
+      if (px < plot.left - 1 || px > plot.right + 1 || Math.abs(px - cx) > Math.max(40, plot.width / 8)) continue;
       ctx.beginPath();
       ctx.arc(px, L.ypx(y), 3.5, 0, Math.PI * 2);
       ctx.fillStyle = s.color; ctx.fill();

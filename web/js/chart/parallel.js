@@ -36,9 +36,10 @@ export class ParallelChart {
       const numeric = present.length > 0 && present.every((v) => Number.isFinite(Number(v)));
       if (numeric) {
         const nums = present.map(Number);
-        const t = niceTicks(Math.min(...nums), Math.max(...nums), 4, { extend: false });
-        const lo = Math.min(...nums), hi = Math.max(...nums);
-        return { ...d, numeric, lo: lo === hi ? lo - 1 : lo, hi: lo === hi ? hi + 1 : hi, ticks: t };
+        let lo = Math.min(...nums), hi = Math.max(...nums);
+        if (lo === hi) { const pad = lo === 0 ? 1 : Math.abs(lo) * 0.5; lo -= pad; hi += pad; }
+        const t = niceTicks(lo, hi, 4, { extend: false });
+        return { ...d, numeric, lo, hi, ticks: t };
       }
       const cats = [...new Set(present.map(String))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
       return { ...d, numeric, cats };
@@ -111,7 +112,7 @@ export class ParallelChart {
     ctx.beginPath();
     let pen = false;
     for (const p of pts) {
-      if (!p) { pen = false; continue; }
+      if (!p) continue; // a missing value: connect its neighbours
       if (pen) ctx.lineTo(p[0], p[1]); else { ctx.moveTo(p[0], p[1]); pen = true; }
     }
     ctx.stroke();

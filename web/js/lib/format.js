@@ -73,6 +73,24 @@ export function formatDuration(ms) {
   return neg ? `−${out}` : out;
 }
 
+/** Compact duration for axis ticks: 0, 45s, 1m 30s, 2h, 1h 30m, 3d 4h. */
+export function formatDurationShort(ms) {
+  if (!Number.isFinite(ms)) return '';
+  if (ms === 0) return '0';
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  if (rest < 1000) return `${neg ? '−' : ''}${Math.round(rest)}ms`;
+  const units = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const parts = [];
+  for (const [u, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n || parts.length) parts.push(n ? `${n}${u}` : '');
+    if (parts.length === 2) break;
+  }
+  return (neg ? '−' : '') + parts.filter(Boolean).join(' ');
+}
+
 function pad2(n) { return String(n).padStart(2, '0'); }
 
 /** Local date-time "2024-05-01 12:34:56". */

@@ -128,6 +128,7 @@ export function nearestIndex(xs, x) {
 /**
  * For a zoom on x ∈ [x0, x1] in any axis mode, the step range to re-query for this series:
  * the steps of the points just outside the window, so lines reach the chart's edges.
+ * null when the series lies entirely outside the window (nothing to re-query).
  */
 export function stepRangeForX(xs, steps, x0, x1) {
   const n = xs.length;
@@ -137,8 +138,11 @@ export function stepRangeForX(xs, steps, x0, x1) {
     if (xs[i] >= x0 && first < 0) first = i;
     if (xs[i] <= x1) last = i;
   }
-  if (first < 0) first = n - 1;
-  if (last < 0) last = 0;
+  if (first < 0 || last < 0 || first > last) {
+    // no point inside the window: re-query only when the line crosses it
+    if (!(xs[0] < x0 && xs[n - 1] > x1)) return null;
+    return { minStep: steps[last], maxStep: steps[first] };
+  }
   const a = Math.max(0, Math.min(first, last) - 1), b = Math.min(n - 1, Math.max(first, last) + 1);
   return { minStep: steps[a], maxStep: steps[b] };
 }

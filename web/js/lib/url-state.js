@@ -85,7 +85,7 @@ export function columnId(col) {
 
 /** Quote an MLflow filter/order identifier when it isn't a plain word. */
 export function quoteKey(key) {
-  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(key) ? key : '`' + key.replace(/`/g, '') + '`';
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : '`' + key.replace(/`/g, '') + '`';
 }
 
 const SERVER_ATTRS = { run_name: 'attributes.run_name', start_time: 'attributes.start_time', end_time: 'attributes.end_time', status: 'attributes.status', user: 'tags.`mlflow.user`' };

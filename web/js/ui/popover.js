@@ -23,6 +23,7 @@ export function openPopover(anchor, content, { align = 'left', onClose } = {}) {
   };
   const outside = (e) => { if (!pop.contains(e.target) && !anchor.contains(e.target)) close(); };
   const esc = (e) => { if (e.key === 'Escape') { e.stopPropagation(); close(); anchor.focus(); } };
+  pop.addEventListener('track:close', close);
   document.addEventListener('pointerdown', outside, true);
   document.addEventListener('keydown', esc, true);
   window.addEventListener('resize', place);

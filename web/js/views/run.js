@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatDuration, formatTimestamp, formatRelative, formatBytes, formatCount, plural } from '../lib/format.js';
-import { buildHash, runHash, experimentHash, compareHash } from '../lib/url-state.js';
+import { runHash, experimentHash } from '../lib/url-state.js';
 import { displayStatus, runDuration } from '../lib/status.js';
 import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
@@ -15,7 +15,7 @@ import { artifactRoot, joinPath, previewKind, sortEntries, baseName } from '../l
 import { LineChart } from '../chart/line-chart.js';
 import { drawSparkline } from '../chart/sparkline.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, timeEl } from '../ui/dom.js';
+import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented } from '../ui/dom.js';
 import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1500;
@@ -23,7 +23,7 @@ const ACCENT = () => getComputedStyle(document.documentElement).getPropertyValue
 const SYSTEM_TAGS = {
   'mlflow.user': 'User', 'mlflow.source.name': 'Source', 'mlflow.source.type': 'Source type',
   'mlflow.source.git.commit': 'Git commit', 'mlflow.runName': 'Run name', 'mlflow.parentRunId': 'Parent run',
-  'mlflow.note.content': 'Description',
+  'mlflow.note.content': 'Description', 'track.heartbeat': 'Last heartbeat',
 };
 
 function readState(p) {
@@ -187,8 +187,9 @@ export function mount(root, params) {
     // params
     const paramsCard = kvCard('Parameters', run.data.params, 'No parameters logged.');
     // tags
-    const userTags = run.data.tags.filter((x) => !x.key.startsWith('mlflow.'));
-    const sysTags = run.data.tags.filter((x) => x.key.startsWith('mlflow.') && x.key !== 'mlflow.note.content');
+    const isSystem = (k) => k.startsWith('mlflow.') || k.startsWith('track.');
+    const userTags = run.data.tags.filter((x) => !isSystem(x.key));
+    const sysTags = run.data.tags.filter((x) => isSystem(x.key) && x.key !== 'mlflow.note.content');
     const tagsCard = kvCard('Tags', userTags, 'No tags.', sysTags);
 
     const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, paramsCard, tagsCard);
@@ -386,14 +387,14 @@ export function mount(root, params) {
       } else if (kind === 'csv' || kind === 'tsv') {
         const { rows, truncated } = parseCSV(text, { delimiter: kind === 'tsv' ? '\t' : ',', maxRows: 501 });
         const [headRow, ...rest] = rows;
-        bodyBox.replaceChildren(
+        bodyBox.replaceChildren(...[
           h('table', { class: 'csv-table' },
             h('thead', null, h('tr', null, (headRow || []).map((c) => h('th', null, c)))),
             h('tbody', null, rest.map((r) => h('tr', null, r.map((c) => h('td', null, c)))))),
-          truncated ? h('p', { class: 'muted small' }, 'Showing the first 500 rows. Download the file for the rest.') : null);
+          truncated ? h('p', { class: 'muted small' }, 'Showing the first 500 rows. Download the file for the rest.') : null].filter(Boolean));
       } else {
         const max = 300_000;
-        bodyBox.replaceChildren(h('pre', null, text.length > max ? text.slice(0, max) : text), text.length > max ? h('p', { class: 'muted small' }, 'Preview truncated. Download the file for the rest.') : null);
+        bodyBox.replaceChildren(...[h('pre', null, text.length > max ? text.slice(0, max) : text), text.length > max ? h('p', { class: 'muted small' }, 'Preview truncated. Download the file for the rest.') : null].filter(Boolean));
       }
     };
 

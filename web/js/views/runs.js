@@ -8,14 +8,14 @@ import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatDuration, formatRelative, formatTimestamp, formatCount, plural } from '../lib/format.js';
 import {
-  buildHash, experimentHash, runHash, compareHash, decodeRunsState, encodeRunsState, columnId, parseColumn,
+  buildHash, runHash, compareHash, decodeRunsState, encodeRunsState, columnId, parseColumn,
   toOrderBy, orderId, DEFAULT_ORDER,
 } from '../lib/url-state.js';
 import { filterHints, applyHint, addClause } from '../lib/filter-hints.js';
 import { displayStatus, runDuration } from '../lib/status.js';
 import { groupBy, stats } from '../lib/aggregate.js';
 import { baseName } from '../lib/artifacts.js';
-import { errorBox, loading, statusPill, poller, isTyping, toast } from '../ui/dom.js';
+import { errorBox, statusPill, poller, isTyping, toast } from '../ui/dom.js';
 import { openPopover } from '../ui/popover.js';
 import { navigate, setTitle } from '../nav.js';
 import { firstRunHelp } from './experiments.js';
@@ -33,7 +33,7 @@ const FIXED = [
   { id: 'start', w: 118, label: 'Started', sort: { kind: 'attr', key: 'start_time' } },
   { id: 'duration', w: 92, label: 'Duration', sort: { kind: 'attr', key: 'duration' }, num: true },
   { id: 'user', w: 100, label: 'User', sort: { kind: 'attr', key: 'user' } },
-  { id: 'source', w: 150, label: 'Source' },
+  { id: 'source', w: 150, label: 'Source', sort: { kind: 'tag', key: 'mlflow.source.name' } },
 ];
 
 const attrValue = (run, key, now) => {
@@ -163,7 +163,7 @@ export function mount(root, params) {
     for (const r of list) {
       for (const m of r.data.metrics) keys.metrics.set(m.key, (keys.metrics.get(m.key) || 0) + 1);
       for (const p of r.data.params) keys.params.set(p.key, (keys.params.get(p.key) || 0) + 1);
-      for (const t of r.data.tags) if (!t.key.startsWith('mlflow.')) keys.tags.set(t.key, (keys.tags.get(t.key) || 0) + 1);
+      for (const t of r.data.tags) if (!t.key.startsWith('mlflow.') && !t.key.startsWith('track.')) keys.tags.set(t.key, (keys.tags.get(t.key) || 0) + 1);
     }
   }
 
@@ -213,7 +213,6 @@ export function mount(root, params) {
         if (gen !== generation) return;
       }
     }
-    const now = Date.now();
     const val = (r) => cellValue(r, col);
     runs.sort((a, b) => {
       const x = val(a), y = val(b);
@@ -222,7 +221,6 @@ export function mount(root, params) {
       const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
       return desc ? -c : c;
     });
-    void now;
     byId = new Map(runs.map((r, i) => [r.id, i]));
   }
 
@@ -562,6 +560,7 @@ export function mount(root, params) {
     else if (e.key === 'ArrowUp' && open) { e.preventDefault(); hintIndex = (hintIndex - 1 + hint.items.length) % hint.items.length; renderHints(); }
     else if ((e.key === 'Tab' && open) || (e.key === 'Enter' && open && hintIndex >= 0)) { e.preventDefault(); pick(Math.max(0, hintIndex)); }
     else if (e.key === 'Enter') { e.preventDefault(); hintList.hidden = true; setState({ filter: filterInput.value.trim() }); }
+    else if (e.key === 'ArrowDown' && !open) { e.preventDefault(); scroller.focus(); setCursor(Math.max(0, cursor)); }
     else if (e.key === 'Escape') { e.preventDefault(); if (open) { hintList.hidden = true; } else { filterInput.value = state.filter; filterInput.blur(); scroller.focus(); } }
   });
 
