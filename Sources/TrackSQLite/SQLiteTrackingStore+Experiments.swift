@@ -128,6 +128,37 @@ extension SQLiteTrackingStore {
         }
     }
 
+    public func experimentSummaries(ids: [String]) async throws -> [ExperimentSummary] {
+        let numbers = try ids.map { id throws(TrackError) in try Validation.experimentNumber(id) }
+        if numbers.isEmpty { return [] }
+        return try await read { db in
+            var summaries: [ExperimentSummary] = []
+            for chunk in numbers.chunked(900) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.experiment_id,
+                               COUNT(r.run_key),
+                               COALESCE(SUM(r.status = 'RUNNING'), 0),
+                               MAX(MAX(r.start_time, COALESCE(r.end_time, 0)))
+                        FROM experiments e
+                        LEFT JOIN runs r ON r.experiment_id = e.experiment_id AND r.lifecycle_stage = 'active'
+                        WHERE e.experiment_id IN (\(placeholders))
+                        GROUP BY e.experiment_id
+                        """,
+                    arguments: StatementArguments(Array(chunk))
+                )
+                for row in rows {
+                    summaries.append(ExperimentSummary(
+                        experimentID: String(row[0] as Int64), runCount: row[1], runningCount: row[2], lastActivity: row[3]
+                    ))
+                }
+            }
+            return summaries
+        }
+    }
+
     // MARK: - Helpers
 
     static func requireExperiment(_ db: Database, number: Int64, id: String, active: Bool) throws {

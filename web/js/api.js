@@ -187,6 +187,13 @@ export async function metricSeries(runId, key, { maxPoints = 1000, minStep, maxS
   return { runId, key, ...toColumns(r.steps || [], r.timestamps || [], r.values || []) };
 }
 
+/** Run counts and last activity of one experiment: {count, running, last}. */
+export async function experimentSummary(experimentId, { signal } = {}) {
+  const r = await request('GET', TRACK + '/experiments/summaries', { query: { experiment_id: [experimentId] }, signal });
+  const s = (r.summaries || [])[0] || {};
+  return { count: num(s.run_count) || 0, running: num(s.running_count) || 0, last: num(s.last_activity) || 0 };
+}
+
 /** Summaries for runs: Map runId -> { [key]: {last, last_step, last_timestamp, min, max, count} }. Batches ids. */
 export async function runSummaries(runIds, { signal, batch = 100 } = {}) {
   const out = new Map();

@@ -26,3 +26,20 @@ public struct Experiment: Sendable, Equatable {
     /// The name of the experiment every fresh store contains.
     public static let defaultName = "Default"
 }
+
+/// Counts and recency of an experiment's runs, for listings.
+public struct ExperimentSummary: Sendable, Equatable {
+    public var experimentID: String
+    /// Active (not deleted) runs.
+    public var runCount: Int64
+    public var runningCount: Int64
+    /// The latest start or end time of its runs, epoch milliseconds; `nil` without runs.
+    public var lastActivity: Int64?
+
+    public init(experimentID: String, runCount: Int64, runningCount: Int64, lastActivity: Int64?) {
+        self.experimentID = experimentID
+        self.runCount = runCount
+        self.runningCount = runningCount
+        self.lastActivity = lastActivity
+    }
+}

@@ -28,6 +28,8 @@ public protocol TrackingStore: Sendable {
     func restoreExperiment(id: String) async throws
     func setExperimentTag(id: String, key: String, value: String) async throws
     func deleteExperimentTag(id: String, key: String) async throws
+    /// Run counts and last activity of the given experiments; unknown ids are left out.
+    func experimentSummaries(ids: [String]) async throws -> [ExperimentSummary]
 
     // MARK: Runs
 

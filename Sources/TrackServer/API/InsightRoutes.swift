@@ -34,6 +34,28 @@ struct InsightRoutes<Store: TrackingStore> {
                 writer.endObject()
             }
         }
+        // Run counts and last activity of experiments, for listings.
+        api.on(.get, "experiments/summaries") { parameters, _, _ in
+            let ids = try parameters.strings("experiment_id")
+            if ids.count > 1000 {
+                throw TrackError.invalidParameter("Invalid value \(ids.count) for parameter 'experiment_id' supplied: at most 1000 experiments.")
+            }
+            let summaries = try await store.experimentSummaries(ids: ids)
+            return JSONResponse.make(capacity: 64 + summaries.count * 96) { writer in
+                writer.beginObject()
+                writer.key("summaries"); writer.beginArray()
+                for summary in summaries {
+                    writer.beginObject()
+                    writer.key("experiment_id"); writer.string(summary.experimentID)
+                    writer.key("run_count"); writer.int(summary.runCount)
+                    writer.key("running_count"); writer.int(summary.runningCount)
+                    if let last = summary.lastActivity { writer.key("last_activity"); writer.int(last) }
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.endObject()
+            }
+        }
         // Latest, min, max and count of every metric of the given runs, kept at write time.
         api.on(.get, "runs/summaries") { parameters, _, _ in
             let runIDs = try parameters.strings("run_id")

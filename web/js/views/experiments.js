@@ -11,17 +11,11 @@ import { navigate, setTitle } from '../nav.js';
 
 const COUNT_LIMIT = 1000;
 
-/** Run count (capped) and newest activity for one experiment; cached for 30 s. */
+/** Run count and newest activity for one experiment, kept by the server; cached for 30 s. */
 function experimentStats(id, signal) {
   return cached(`exp-stats:${id}`, 30_000, async () => {
-    const r = await api.searchRuns({ experimentIds: [id], maxResults: COUNT_LIMIT, orderBy: ['attributes.start_time DESC'], signal });
-    let last = 0;
-    let running = 0;
-    for (const run of r.runs) {
-      last = Math.max(last, run.info.end_time || 0, run.info.start_time || 0);
-      if (run.info.status === 'RUNNING') running++;
-    }
-    return { count: r.runs.length, more: !!r.nextPageToken, last, running };
+    const s = await api.experimentSummary(id, { signal });
+    return { count: s.count, more: false, last: s.last, running: s.running };
   });
 }
 
