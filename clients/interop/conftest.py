@@ -63,14 +63,18 @@ def _health_ok(url: str) -> bool:
         return False
 
 
+class _PortTaken(Exception):
+    pass
+
+
 class TrackServer:
     """One `track server` subprocess on a data dir. Logs (stdout+stderr) go to `log_path`."""
 
     def __init__(self, data_dir: Path, log_path: Path, port: int | None = None):
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
+        self.fixed_port = port is not None
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self._log = None
 
@@ -80,7 +84,23 @@ class TrackServer:
         except OSError:
             return "<no log>"
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def start(self) -> "TrackServer":
+        # The free port is picked before the server binds it; if another process grabbed it in
+        # between, try again on a new port (other servers run on this machine too).
+        for attempt in range(3):
+            try:
+                return self._start_once()
+            except _PortTaken:
+                if self.fixed_port or attempt == 2:
+                    pytest.fail(f"port {self.port} is in use\n--- server log ---\n{self.log_text()}",
+                                pytrace=False)
+                self.port = free_port()
+
+    def _start_once(self) -> "TrackServer":
         binary = track_bin()
         if not binary.exists():
             pytest.fail(
@@ -90,6 +110,7 @@ class TrackServer:
             )
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")
+        log_start = self._log.tell()
         cmd = [
             str(binary), "server",
             "--host", "127.0.0.1",
@@ -103,6 +124,9 @@ class TrackServer:
         deadline = time.monotonic() + HEALTH_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if b"address already in use" in self.log_path.read_bytes()[log_start:].lower():
+                    self._kill()
+                    raise _PortTaken()
                 pytest.fail(
                     f"track server exited early with code {self.proc.returncode}\n"
                     f"command: {' '.join(cmd)}\n--- server log ---\n{self.log_text()}",

@@ -150,3 +150,12 @@ def test_valid_odd_keys(client, run_id):
     assert run.data.params == {k: str(i) for i, k in enumerate(keys)}
     for i, k in enumerate(keys):
         assert run.data.tags[k] == str(i)
+
+
+def test_experiment_name_too_long(client):
+    with pytest.raises(MlflowException) as e:
+        client.create_experiment("x" * 501)
+    assert_error_code(e, "INVALID_PARAMETER_VALUE")
+    name = unique("y" * 480)
+    assert len(name) == 493
+    assert client.get_experiment(client.create_experiment(name)).name == name

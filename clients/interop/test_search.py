@@ -237,3 +237,10 @@ def test_view_types(client, sweep):
     all_runs = client.search_runs([sweep["exp_id"]], run_view_type=ViewType.ALL)
     assert len(all_runs) == len(RUNS)
     assert client.search_runs([sweep["exp_id"]], run_view_type=ViewType.DELETED_ONLY) == []
+
+
+def test_max_results_over_limit_is_invalid(client, sweep):
+    with pytest.raises(MlflowException) as e:
+        search(client, sweep, max_results=50001)
+    assert_error_code(e, "INVALID_PARAMETER_VALUE")
+    assert len(search(client, sweep, max_results=50000)) == len(RUNS)

@@ -160,6 +160,13 @@ def test_nested_child_run(trained, client):
     assert child.data.tags["mlflow.runName"] == "train-child"
     assert child.data.params == {"fold": "1"}
     assert child.data.metrics == {"loss": 0.5}
+    parent = mlflow.get_parent_run(trained["child_id"])
+    assert parent is not None and parent.info.run_id == trained["parent_id"]
+    assert mlflow.get_parent_run(trained["parent_id"]) is None
+    kids = mlflow.search_runs(
+        experiment_ids=[trained["exp"].experiment_id],
+        filter_string=f"tags.mlflow.parentRunId = '{trained['parent_id']}'", output_format="list")
+    assert [r.info.run_id for r in kids] == [trained["child_id"]]
 
 
 def test_failed_run_is_marked_failed(trained, client):
