@@ -197,6 +197,71 @@ struct JSONReaderTests {
         }
     }
 
+    /// The fast conversion paths (exact small cases, Eisel-Lemire) against the standard
+    /// library's correctly rounded parser, on the inputs most likely to expose rounding errors.
+    @Test func doubleValueHardCases() throws {
+        func check(_ s: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            guard let d = JSONNumber(s)?.doubleValue else {
+                Issue.record("no value for \(s)", sourceLocation: sourceLocation)
+                return
+            }
+            let expected = Double(s)!
+            if d.bitPattern != expected.bitPattern {
+                Issue.record("\(s): \(d) vs \(expected)", sourceLocation: sourceLocation)
+            }
+        }
+        var rng = JSONTestSupport.SplitMix64(seed: 0xE15E1)
+        // 19-digit significands across the whole exponent range (and beyond it).
+        for _ in 0..<40_000 {
+            let w = rng.next() % 10_000_000_000_000_000_000
+            let e = Int(rng.next() % 700) - 360
+            check("\(w)e\(e)")
+            check("-\(w / 1000).\(w % 1000)e\(e)")
+        }
+        // Shortest representations of random doubles, and their neighbours' midpoints.
+        for _ in 0..<40_000 {
+            var d: Double
+            repeat { d = Double(bitPattern: rng.next()) } while !d.isFinite
+            check(d.description)
+            let mid = (Float80(d) + Float80(d.nextUp)) / 2  // exact halfway point
+            check(String(describing: mid))
+            // Slightly above and below the halfway point, through 17 to 19 digits.
+            for digits in [17, 18, 19] {
+                let text = String(format: "%.\(digits - 1)Le", mid)
+                check(text)
+            }
+        }
+        // Exact halfway cases with short significands (round-half-even territory).
+        for s in [
+            "9007199254740993", "9007199254740995", "9007199254740997", "18014398509481986",
+            "18014398509481990", "2.5", "0.5", "1.5e-1", "4503599627370497.5", "4503599627370496.5",
+            "1e23", "8.98846567431158e307", "1.7976931348623157e308", "1.7976931348623158e308",
+            "1.7976931348623159e308", "2.2250738585072011e-308", "2.2250738585072012e-308",
+            "2.2250738585072014e-308", "4.9406564584124654e-324", "2.4703282292062327e-324",
+            "1e-324", "1e-323", "1e308", "1e309", "123456789012345678e-30", "9999999999999999999e-340",
+            "9999999999999999999e290", "1e-342", "1e-343", "9223372036854775807e-20",
+            "7.2057594037927933e16", "3.0517578125e-5", "1.00000000000000011102230246251565404236316680908203125",
+            // Significands of 20+ digits whose low 64 bits are zero (2^64, 2^65, 10^20...).
+            "18446744073709551616", "-18446744073709551616", "36893488147419103232", "18446744073709551616.5",
+            "18446744073709551616e-5", "100000000000000000000", "0.100000000000000000000", "0.0000000000000000000001",
+            "340282366920938463463374607431768211456", "1844674407370955161600e-2",
+        ] {
+            check(s)
+        }
+        // Long significands (20-40 digits), with and without fraction and exponent.
+        for _ in 0..<20_000 {
+            var s = String(1 + rng.next() % 9)
+            for _ in 0..<(19 + Int(rng.next() % 21)) { s += String(rng.next() % 10) }
+            if rng.next() % 2 == 0 {
+                let cut = 1 + Int(rng.next() % UInt64(s.count - 1))
+                s.insert(".", at: s.index(s.startIndex, offsetBy: cut))
+            }
+            if rng.next() % 2 == 0 { s += "e\(Int(rng.next() % 600) - 300)" }
+            check(s)
+            check("0.000" + s.filter { $0 != "." })
+        }
+    }
+
     @Test func numberInitialisers() {
         #expect(JSONNumber("1.5")?.text == "1.5")
         #expect(JSONNumber("01") == nil)

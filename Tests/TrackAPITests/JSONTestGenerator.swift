@@ -6,7 +6,7 @@ extension JSONTestSupport {
     /// and number literals of every shape (big/small/negative, fractions, exponents).
     struct TreeGenerator {
         var rng: SplitMix64
-        var maxDepth = 7
+        var maxDepth = 8
 
         init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
@@ -73,9 +73,11 @@ extension JSONTestSupport {
         }
 
         mutating func value(depth: Int = 0) -> JSONValue {
-            let containerChance = depth >= maxDepth ? 0 : (depth == 0 ? 90 : 35)
+            // Root is usually a container; below it the expected branching stays under 1, so
+            // trees stay small (tens of nodes) while sometimes reaching maxDepth.
+            let containerChance = depth >= maxDepth ? 0 : (depth == 0 ? 90 : 25)
             if chance(containerChance) {
-                let n = chance(15) ? 0 : 1 + int(chance(85) ? 5 : 30)
+                let n = chance(10) ? 0 : 1 + int(chance(95) ? 5 : 30)
                 if chance(50) {
                     return .array((0..<n).map { _ in value(depth: depth + 1) })
                 }

@@ -106,7 +106,7 @@ enum JSONTestSupport {
             // Compare scalars exactly (String == would use canonical equivalence). Foundation
             // drops a raw U+FEFF at the start of a string or right after an escape sequence, so
             // a difference only in U+FEFF characters is tolerated (documented difference 7).
-            if scalarKey(s) == scalarKey(t) { return nil }
+            if exactKey(s) == exactKey(t) { return nil }
             if foundationKey(s) == foundationKey(t) { return nil }
             return "\(path): string \(s.debugDescription) vs \(t.debugDescription)"
         case .array(let a):
@@ -122,25 +122,31 @@ enum JSONTestSupport {
             guard let t = theirs as? [String: Any] else {
                 return "\(path): expected object, Foundation has \(type(of: theirs))"
             }
-            let keys = Set(o.members.map { foundationKey($0.key) })
-            let theirKeys = Set(t.keys.map(foundationKey))
-            guard keys == theirKeys else { return "\(path): keys \(o.members.map(\.key)) vs \(Array(t.keys))" }
-            for (k, y) in t {
-                guard let x = o.members.last(where: { foundationKey($0.key) == foundationKey(k) })?.value else {
-                    return "\(path): missing key \(k.debugDescription)"
-                }
-                if let m = mismatch(x, y, path: "\(path).\(k)") { return m }
+            var last: [[UInt8]: JSONValue] = [:]
+            for m in o.members { last[foundationKey(m.key)] = m.value }
+            var theirs: [[UInt8]: (String, Any)] = [:]
+            for (k, v) in t { theirs[foundationKey(k)] = (k, v) }
+            guard Set(last.keys) == Set(theirs.keys) else {
+                return "\(path): keys \(o.members.map(\.key)) vs \(Array(t.keys))"
+            }
+            for (k, (name, y)) in theirs {
+                if let m = mismatch(last[k]!, y, path: "\(path).\(name.debugDescription)") { return m }
             }
             return nil
         }
     }
 
-    /// Strings compared scalar-by-scalar (not by canonical equivalence).
+    /// A string's scalars, for exact comparison (not by canonical equivalence).
     static func scalarKey(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
 
+    /// A string's UTF-8 bytes: equal exactly when the scalars are equal (and cheap to compute).
+    static func exactKey(_ s: String) -> [UInt8] { Array(s.utf8) }
+
     /// A key as Foundation would report it: without the U+FEFF it may drop (difference 7).
-    static func foundationKey(_ s: String) -> [UInt32] {
-        scalarKey(s).filter { $0 != 0xFEFF }
+    static func foundationKey(_ s: String) -> [UInt8] {
+        let b = exactKey(s)
+        guard b.contains(0xEF) else { return b }
+        return Array(String(s.unicodeScalars.filter { $0 != "\u{FEFF}" }).utf8)
     }
 
     /// Semantic comparison of two of our trees: numbers by value (Double, and exact Int64 when
@@ -160,7 +166,7 @@ enum JSONTestSupport {
             }
             return nil
         case (.string(let x), .string(let y)):
-            return scalarKey(x) == scalarKey(y) ? nil : "\(path): \(x.debugDescription) vs \(y.debugDescription)"
+            return exactKey(x) == exactKey(y) ? nil : "\(path): \(x.debugDescription) vs \(y.debugDescription)"
         case (.array(let x), .array(let y)):
             guard x.count == y.count else { return "\(path): count \(x.count) vs \(y.count)" }
             for (k, (p, q)) in zip(x, y).enumerated() {
@@ -168,14 +174,15 @@ enum JSONTestSupport {
             }
             return nil
         case (.object(let x), .object(let y)):
-            let kx = Set(x.members.map { scalarKey($0.key) })
-            let ky = Set(y.members.map { scalarKey($0.key) })
-            guard kx == ky else { return "\(path): keys \(x.members.map(\.key)) vs \(y.members.map(\.key))" }
-            for m in x.members {
-                let k = scalarKey(m.key)
-                let vx = x.members.last { scalarKey($0.key) == k }!.value
-                let vy = y.members.last { scalarKey($0.key) == k }!.value
-                if let d = semanticMismatch(vx, expected: vy, path: "\(path).\(m.key.debugDescription)") { return d }
+            var lx: [[UInt8]: (String, JSONValue)] = [:]
+            for m in x.members { lx[exactKey(m.key)] = (m.key, m.value) }
+            var ly: [[UInt8]: JSONValue] = [:]
+            for m in y.members { ly[exactKey(m.key)] = m.value }
+            guard Set(lx.keys) == Set(ly.keys) else {
+                return "\(path): keys \(x.members.map(\.key)) vs \(y.members.map(\.key))"
+            }
+            for (k, (name, vx)) in lx {
+                if let d = semanticMismatch(vx, expected: ly[k]!, path: "\(path).\(name.debugDescription)") { return d }
             }
             return nil
         default: return "\(path): \(a) vs \(b)"

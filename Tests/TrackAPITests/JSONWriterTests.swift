@@ -43,6 +43,18 @@ struct JSONWriterTests {
         #expect(JSONTestSupport.foundationParse(w.bytes) as? String == all)
     }
 
+    @Test func stringLengthsAroundTheShortPath() throws {
+        for n in 0...70 {
+            for special in ["", "\"", "\\", "\n", "\u{1}", "é", "😀"] {
+                let s = String(repeating: "a", count: n) + special + String(repeating: "b", count: n % 7)
+                var w = JSONWriter()
+                w.beginArray(); w.string(s); w.beginObject(); w.key(s); w.string(s); w.endObject(); w.endArray()
+                let v = try JSONReader.parse(w.bytes)
+                #expect(v == .array([.string(s), .object(JSONObject([(s, .string(s))]))]), "n=\(n) \(special.debugDescription)")
+            }
+        }
+    }
+
     @Test func keysAreEscaped() throws {
         let dynamic = "we\"ird\\\n😀"
         var w = JSONWriter()
@@ -71,6 +83,18 @@ struct JSONWriterTests {
         let values: [Int64] = [0, 1, -1, 9, 10, 99, 100, -100, 12345, 1_700_000_000_000, .max, .min, .max - 1, .min + 1]
         for v in values {
             #expect(Self.text { $0.int(v) } == String(v))
+        }
+        // Digit-count boundaries: 10^k - 1, 10^k, 10^k + 1 and 2^k - 1, 2^k, both signs.
+        var boundaries: [Int64] = []
+        var p: Int64 = 1
+        for _ in 0..<19 {
+            boundaries += [p - 1, p, p + 1]
+            p = p.multipliedReportingOverflow(by: 10).partialValue
+        }
+        for k in 0..<63 { boundaries += [(Int64(1) << k) - 1, Int64(1) << k] }
+        for v in boundaries {
+            #expect(Self.text { $0.int(v) } == String(v))
+            #expect(Self.text { $0.int(-v) } == String(-v))
         }
         var rng = JSONTestSupport.SplitMix64(seed: 7)
         for _ in 0..<20_000 {

@@ -82,47 +82,92 @@ enum JSONNumberSyntax {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
-    /// Correctly rounded conversion. Uses the exact fast path (Clinger) when the significand fits
-    /// in 53 bits and the decimal exponent is within +-22, otherwise the standard library parser.
+    /// Correctly rounded conversion of a valid literal, in one pass: significands of up to 19
+    /// digits use the exact fast path (Clinger: significand <= 2^53, |exponent| <= 22) or
+    /// Eisel-Lemire; anything else (and the rare undecided case) uses the standard library.
     static func double(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        let p = split(b)
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var i = p.intStart
-        // Leading zeros of the integer part are at most one "0"; skip zeros so "0.000123" counts
-        // only significant digits.
-        while i < p.intEnd {
-            let d = UInt64(b[i] &- 0x30)
-            if mantissa != 0 || d != 0 { digits += 1 }
-            mantissa = mantissa &* 10 &+ d
+        let n = b.count
+        guard n > 0 else { return nil }
+        var i = 0
+        let negative = b[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        var m: UInt64 = 0
+        let intStart = i
+        while i < n {
+            let d = b[i] &- 0x30
+            if d >= 10 { break }
+            m = m &* 10 &+ UInt64(d)
             i += 1
         }
-        i = p.fracStart
-        while i < p.fracEnd {
-            let d = UInt64(b[i] &- 0x30)
-            if mantissa != 0 || d != 0 { digits += 1 }
-            mantissa = mantissa &* 10 &+ d
+        // Significant digits so far: an integer part "0" contributes none. (Test the text, not
+        // `m`: with more than 19 digits `m` has wrapped and may be anything, including 0.)
+        let intIsZero = i - intStart == 1 && b[intStart] == UInt8(ascii: "0")
+        var significant = intIsZero ? 0 : i - intStart
+        var fractionDigits = 0
+        if i < n && b[i] == UInt8(ascii: ".") {
             i += 1
+            let fracStart = i
+            if intIsZero {
+                while i < n && b[i] == UInt8(ascii: "0") { i += 1 }
+            }
+            let sigStart = i
+            while i < n {
+                let d = b[i] &- 0x30
+                if d >= 10 { break }
+                m = m &* 10 &+ UInt64(d)
+                i += 1
+            }
+            significant += i - sigStart
+            fractionDigits = i - fracStart
         }
-        if digits <= 19 && mantissa <= (1 << 53) {
-            let e10 = p.exponent - (p.fracEnd - p.fracStart)
-            if mantissa == 0 {
-                return p.negative ? -0.0 : 0.0
+        var exponent = 0
+        if i < n && (b[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            var expNegative = false
+            if i < n && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) {
+                expNegative = b[i] == UInt8(ascii: "-")
+                i += 1
             }
-            if e10 >= 0 && e10 <= 22 {
-                let v = Double(mantissa) * exactPowersOfTen[e10]
-                return p.negative ? -v : v
+            while i < n {
+                let d = b[i] &- 0x30
+                if d >= 10 { break }
+                if exponent < 1_000_000_000 { exponent = exponent &* 10 &+ Int(d) }
+                i += 1
             }
-            if e10 < 0 && e10 >= -22 {
-                let v = Double(mantissa) / exactPowersOfTen[-e10]
-                return p.negative ? -v : v
+            if expNegative { exponent = -exponent }
+        }
+        if significant <= 19 {  // m is exact
+            if m == 0 { return negative ? -0.0 : 0.0 }
+            let e10 = exponent - fractionDigits
+            if m <= (1 << 53) && e10 >= -22 && e10 <= 22 {
+                let v = e10 >= 0 ? Double(m) * exactPowersOfTen[e10] : Double(m) / exactPowersOfTen[-e10]
+                return negative ? -v : v
             }
+            if let v = JSONEiselLemire.double(m, e10, negative: negative) { return v }
         }
         return Double(String(decoding: b, as: UTF8.self))
     }
 
     /// Exact Int64 value of an integral literal in range, else nil.
     static func int64(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        // Fast path: plain integers of up to 18 digits cannot overflow.
+        do {
+            let n = b.count
+            var i = 0
+            let negative = n > 0 && b[0] == UInt8(ascii: "-")
+            if negative { i = 1 }
+            let digits = n - i
+            if digits > 0 && digits <= 18 {
+                var m: Int64 = 0
+                while i < n {
+                    let d = b[i] &- 0x30
+                    if d >= 10 { break }
+                    m = m &* 10 &+ Int64(d)
+                    i += 1
+                }
+                if i == n { return negative ? -m : m }
+            }
+        }
         let p = split(b)
         let limit: UInt64 = p.negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
         if !p.hasFracOrExp {

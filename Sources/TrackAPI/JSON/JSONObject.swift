@@ -17,20 +17,32 @@ public struct JSONObject: Sendable, Equatable {
 
     /// The value of the last member named exactly `key`, or nil.
     @inlinable public subscript(key: String) -> JSONValue? {
-        var i = members.endIndex
-        while i > members.startIndex {
-            i -= 1
-            if Self.sameKey(members[i].key, key) { return members[i].value }
+        members.withUnsafeBufferPointer { m in
+            var i = m.count
+            while i > 0 {
+                i -= 1
+                if Self.sameKey(m[i].key, key) { return m[i].value }
+            }
+            return nil
         }
-        return nil
     }
 
-    /// Exact (scalar-for-scalar) key equality. `==` is tried first: it is the fast path for
-    /// identical and ASCII strings and never misses an exact match; a byte comparison then rules
-    /// out merely canonically-equivalent keys.
+    /// Exact key equality: same UTF-8 bytes (equivalently, same Unicode scalars). Unlike
+    /// `String ==` this does not equate canonically equivalent strings ("K" and KELVIN SIGN).
     @inlinable @inline(__always)
     static func sameKey(_ a: String, _ b: String) -> Bool {
-        a == b && a.utf8.elementsEqual(b.utf8)
+        let n = a.utf8.count
+        guard n == b.utf8.count else { return false }
+        return a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in
+                var i = 0
+                while i < n {
+                    if pa[i] != pb[i] { return false }
+                    i += 1
+                }
+                return true
+            } ?? a.utf8.elementsEqual(b.utf8)
+        } ?? a.utf8.elementsEqual(b.utf8)
     }
 
     /// Appends a member (keeps any earlier member with the same key; lookups see the new one).

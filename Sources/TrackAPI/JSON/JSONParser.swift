@@ -203,8 +203,7 @@ struct JSONParser {
             i += 1
             while i < end && Self.isDigit(base[i]) { i += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
-        return JSONNumber(uncheckedText: text)
+        return JSONNumber(uncheckedBytes: UnsafeRawBufferPointer(start: base + start, count: i - start))
     }
 
     // MARK: - Strings
@@ -213,7 +212,18 @@ struct JSONParser {
     mutating func parseString() throws(JSONParseError) -> String {
         i += 1
         let start = i
-        // Fast path: printable ASCII without escapes.
+        // Fast path: printable ASCII without escapes. Eight bytes at a time while possible.
+        #if _endian(little)
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let special = Self.specialByteMask(w)
+            if special != 0 {
+                i += special.trailingZeroBitCount >> 3
+                break
+            }
+            i += 8
+        }
+        #endif
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {
@@ -225,6 +235,22 @@ struct JSONParser {
             i += 1
         }
         return try parseStringSlow(start: start)
+    }
+
+    /// For eight bytes in little-endian order: a mask whose lowest set bit (bit 7 of a byte)
+    /// marks the first byte that is `"`, `\\`, a control character (< 0x20) or non-ASCII
+    /// (>= 0x80). Bits above the first marked byte may be spurious (borrow propagation), so only
+    /// the lowest set bit is meaningful; zero means none of the eight bytes is special.
+    @inline(__always)
+    static func specialByteMask(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let q = w ^ (ones &* 0x22)
+        let b = w ^ (ones &* 0x5C)
+        let quote = (q &- ones) & ~q
+        let backslash = (b &- ones) & ~b
+        let control = (w &- ones &* 0x20) & ~w
+        return (quote | backslash | control | w) & high
     }
 
     /// Handles escapes, non-ASCII (validated) and errors. `i` is at the first byte the fast path

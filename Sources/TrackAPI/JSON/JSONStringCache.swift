@@ -24,6 +24,8 @@ struct JSONStringCache {
         var w0: UInt64 = 0
         var w1: UInt64 = 0
         let p = UnsafeRawPointer(base + start)
+        // Both paths put byte k at bits 8k..<8k+8 of the 16-byte key (word loads only on
+        // little-endian machines, and only when 16 bytes are readable).
         #if _endian(little)
         let canLoadWords = start + 16 <= inputEnd
         #else
@@ -32,7 +34,7 @@ struct JSONStringCache {
         if canLoadWords {
             w0 = p.loadUnaligned(as: UInt64.self)
             w1 = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-            // Keep only the string's bytes (little-endian: low bytes come first in memory).
+            // Keep only the string's bytes (the low bytes of each little-endian word).
             if count < 8 {
                 w0 &= (1 &<< UInt64(count &* 8)) &- 1
                 w1 = 0
@@ -50,15 +52,6 @@ struct JSONStringCache {
                 k += 1
             }
         }
-        #if _endian(big)
-        // loadUnaligned gave big-endian words; normalise so both paths agree.
-        #if _endian(little)
-        let canLoadWords = start + 16 <= inputEnd
-        #else
-        let canLoadWords = false
-        #endif
-        if canLoadWords { return String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self) }
-        #endif
         if entries.isEmpty { entries = Array(repeating: Entry(), count: Self.slots) }
         let h = (w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count)) &* 0xBF58_476D_1CE4_E5B9
         let slot = Int(truncatingIfNeeded: h >> 58)  // top 6 bits: 0..<64

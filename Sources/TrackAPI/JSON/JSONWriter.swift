@@ -7,6 +7,9 @@
 /// Doubles: finite values are written in Swift's shortest round-trip form (`0.1`, `7.0`,
 /// `1e-05`, `-0.0`); NaN and the infinities, which JSON numbers cannot express, are written as the
 /// JSON *strings* `"NaN"`, `"Infinity"` and `"-Infinity"` (MLflow's convention).
+///
+/// Speed: each key or scalar (with its comma, quotes and colon) is assembled in a small stack
+/// buffer and appended to `bytes` in one operation.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
     /// Whether the next value or key must be preceded by a comma.
@@ -23,17 +26,10 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    @inline(__always)
-    private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-    }
-
     // MARK: - Structure
 
     public mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        needsComma = false
+        open(UInt8(ascii: "{"))
     }
 
     public mutating func endObject() {
@@ -42,9 +38,7 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
+        open(UInt8(ascii: "["))
     }
 
     public mutating func endArray() {
@@ -52,19 +46,29 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// Writes an object key from a literal. ASCII literals without characters that need escaping
-    /// are copied as they are; anything else is escaped like ``key(_:)-(String)``.
-    public mutating func key(_ k: StaticString) {
-        separate()
-        if k.hasPointerRepresentation {
-            let buf = UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount)
-            bytes.append(UInt8(ascii: "\""))
-            appendEscaped(buf)
-            bytes.append(UInt8(ascii: "\""))
+    @inline(__always)
+    private mutating func open(_ bracket: UInt8) {
+        if needsComma {
+            appendToken(capacity: 2) { p in
+                p[0] = UInt8(ascii: ",")
+                p[1] = bracket
+                return 2
+            }
         } else {
-            appendQuoted(k.description)
+            bytes.append(bracket)
         }
-        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Writes an object key from a literal (`w.key("timestamp")`). Characters that need escaping
+    /// are escaped, so any literal is safe.
+    public mutating func key(_ k: StaticString) {
+        if k.hasPointerRepresentation {
+            quoted(UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount), colon: true)
+        } else {
+            var s = k.description
+            s.withUTF8 { quoted($0, colon: true) }
+        }
         needsComma = false
     }
 
@@ -72,39 +76,71 @@ public struct JSONWriter: Sendable {
     /// `StaticString` overload.)
     @_disfavoredOverload
     public mutating func key(_ k: String) {
-        separate()
-        appendQuoted(k)
-        bytes.append(UInt8(ascii: ":"))
+        var k = k
+        k.withUTF8 { quoted($0, colon: true) }
         needsComma = false
     }
 
     // MARK: - Scalars
 
+    /// Writes a string value: `"` and `\` are escaped, as are control characters (`\n`, `\t`,
+    /// `\r`, `\b`, `\f`, others as `\u00XX`); all other characters are written as UTF-8.
     public mutating func string(_ s: String) {
-        separate()
-        appendQuoted(s)
+        var s = s
+        s.withUTF8 { quoted($0, colon: false) }
         needsComma = true
     }
 
     public mutating func int(_ v: Int64) {
-        separate()
-        appendInt(v)
+        let comma = needsComma
+        appendToken(capacity: 24) { p in
+            var j = 0
+            if comma {
+                p[0] = UInt8(ascii: ",")
+                j = 1
+            }
+            return j + Self.formatInt(v, into: p + j)
+        }
         needsComma = true
     }
 
     public mutating func double(_ v: Double) {
-        separate()
-        appendDouble(v)
+        if v.isFinite {
+            let comma = needsComma
+            var ok = true
+            appendToken(capacity: 48) { p in
+                var j = 0
+                if comma {
+                    p[0] = UInt8(ascii: ",")
+                    j = 1
+                }
+                // Double's TextOutputStreamable conformance hands its shortest round-trip digits
+                // to the stream as ASCII bytes (via `_writeASCII`), so no String is allocated.
+                var sink = StackSink(start: p + j, capacity: 47)
+                v.write(to: &sink)
+                ok = !sink.overflowed
+                return ok ? j + sink.count : 0
+            }
+            if !ok {  // not expected: Swift prints at most 24 characters
+                separate()
+                bytes.append(contentsOf: v.description.utf8)
+            }
+        } else {
+            separate()
+            if v.isNaN {
+                appendStatic("\"NaN\"")
+            } else if v < 0 {
+                appendStatic("\"-Infinity\"")
+            } else {
+                appendStatic("\"Infinity\"")
+            }
+        }
         needsComma = true
     }
 
     public mutating func bool(_ v: Bool) {
         separate()
-        if v {
-            appendStatic("true")
-        } else {
-            appendStatic("false")
-        }
+        appendStatic(v ? "true" : "false")
         needsComma = true
     }
 
@@ -114,7 +150,7 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// Writes a pre-encoded JSON value (it is copied verbatim, after a comma if one is due).
+    /// Writes a pre-encoded JSON value (copied verbatim, after a comma if one is due).
     public mutating func raw(_ fragment: some Sequence<UInt8>) {
         separate()
         bytes.append(contentsOf: fragment)
@@ -130,8 +166,7 @@ public struct JSONWriter: Sendable {
             bool(b)
         case .number(let n):
             separate()
-            var t = n.text
-            t.withUTF8 { bytes.append(contentsOf: $0) }
+            n.append(to: &bytes)
             needsComma = true
         case .string(let s):
             string(s)
@@ -151,11 +186,69 @@ public struct JSONWriter: Sendable {
 
     // MARK: - Encoding helpers
 
-    private mutating func appendQuoted(_ s: String) {
+    @inline(__always)
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    @inline(__always)
+    private mutating func appendStatic(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Lets `fill` write up to `capacity` bytes directly at the end of `bytes` (it returns how
+    /// many it wrote): one capacity check per token instead of one append per piece.
+    @inline(__always)
+    private mutating func appendToken(capacity: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Int) {
+        bytes.append(addingCapacity: capacity) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                initialized = fill(buffer.baseAddress!)
+            }
+        }
+    }
+
+    /// Whether `c` must be escaped inside a JSON string.
+    @inline(__always)
+    private static func needsEscape(_ c: UInt8) -> Bool {
+        c < 0x20 || c == 0x22 || c == 0x5C
+    }
+
+    /// Writes `[,]"<escaped utf8>"[:]`.
+    private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>, colon: Bool) {
+        let n = utf8.count
+        if n <= 60 {
+            var plain = true
+            for c in utf8 where Self.needsEscape(c) {
+                plain = false
+                break
+            }
+            if plain {
+                let comma = needsComma
+                appendToken(capacity: 64) { p in
+                    var j = 0
+                    if comma {
+                        p[0] = UInt8(ascii: ",")
+                        j = 1
+                    }
+                    p[j] = UInt8(ascii: "\"")
+                    if n > 0 { (p + j + 1).update(from: utf8.baseAddress!, count: n) }
+                    j += n + 1
+                    p[j] = UInt8(ascii: "\"")
+                    j += 1
+                    if colon {
+                        p[j] = UInt8(ascii: ":")
+                        j += 1
+                    }
+                    return j
+                }
+                return
+            }
+        }
+        separate()
         bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { appendEscaped($0) }
+        appendEscaped(utf8)
         bytes.append(UInt8(ascii: "\""))
+        if colon { bytes.append(UInt8(ascii: ":")) }
     }
 
     /// Appends UTF-8 with JSON escaping of `"`, `\` and control characters, copying unescaped
@@ -166,25 +259,22 @@ public struct JSONWriter: Sendable {
         let n = buf.count
         while i < n {
             let c = buf[i]
-            if c >= 0x20 && c != 0x22 && c != 0x5C {
+            if !Self.needsEscape(c) {
                 i += 1
                 continue
             }
             if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
-            bytes.append(0x5C)
             switch c {
-            case 0x22: bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C)
-            case 0x0A: bytes.append(UInt8(ascii: "n"))
-            case 0x09: bytes.append(UInt8(ascii: "t"))
-            case 0x0D: bytes.append(UInt8(ascii: "r"))
-            case 0x08: bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            case 0x22: appendStatic("\\\"")
+            case 0x5C: appendStatic("\\\\")
+            case 0x0A: appendStatic("\\n")
+            case 0x09: appendStatic("\\t")
+            case 0x0D: appendStatic("\\r")
+            case 0x08: appendStatic("\\b")
+            case 0x0C: appendStatic("\\f")
             default:
                 let hex: StaticString = "0123456789abcdef"
-                bytes.append(UInt8(ascii: "u"))
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(UInt8(ascii: "0"))
+                appendStatic("\\u00")
                 bytes.append(hex.utf8Start[Int(c >> 4)])
                 bytes.append(hex.utf8Start[Int(c & 0xF)])
             }
@@ -194,11 +284,6 @@ public struct JSONWriter: Sendable {
         if n > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }
     }
 
-    @inline(__always)
-    private mutating func appendStatic(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
-
     /// "00" "01" ... "99" as ASCII pairs.
     private static let digitPairs: StaticString = """
         00010203040506070809101112131415161718192021222324252627282930313233343536373839\
@@ -206,62 +291,73 @@ public struct JSONWriter: Sendable {
         8081828384858687888990919293949596979899
         """
 
-    private mutating func appendInt(_ v: Int64) {
-        var m = v.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
-            var p = 20
-            let pairs = Self.digitPairs.utf8Start
-            do {
-                while m >= 100 {
-                    let r = Int(m % 100)
-                    m /= 100
-                    p -= 2
-                    buf[p] = pairs[2 * r]
-                    buf[p + 1] = pairs[2 * r + 1]
-                }
-                if m >= 10 {
-                    p -= 2
-                    buf[p] = pairs[2 * Int(m)]
-                    buf[p + 1] = pairs[2 * Int(m) + 1]
-                } else {
-                    p -= 1
-                    buf[p] = UInt8(truncatingIfNeeded: m) &+ 0x30
-                }
-            }
-            if v < 0 { bytes.append(UInt8(ascii: "-")) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p..<20]))
-        }
+    /// 10^0 ... 10^19.
+    private static let powersOfTen: [UInt64] = (0..<20).map { k in
+        (0..<k).reduce(UInt64(1)) { acc, _ in acc * 10 }
     }
 
-    private mutating func appendDouble(_ v: Double) {
-        if v.isFinite {
-            // Double's TextOutputStreamable conformance hands its shortest round-trip digits to
-            // the stream as ASCII bytes (via `_writeASCII`), which avoids allocating a String.
-            var sink = ByteSink(bytes: bytes)
-            bytes = []
-            v.write(to: &sink)
-            bytes = sink.bytes
-        } else if v.isNaN {
-            appendStatic("\"NaN\"")
-        } else if v < 0 {
-            appendStatic("\"-Infinity\"")
-        } else {
-            appendStatic("\"Infinity\"")
+    /// Writes the decimal form of `v` at `out` (at most 20 bytes); returns the length.
+    @inline(__always)
+    private static func formatInt(_ v: Int64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var m = v.magnitude
+        // Number of digits from the bit length (1233/4096 ~ log10(2)), corrected by one compare.
+        let bits = 64 - (m | 1).leadingZeroBitCount
+        let estimate = (bits &* 1233) >> 12
+        let digits = estimate + (m >= powersOfTen[estimate] ? 1 : 0)
+        var j = 0
+        if v < 0 {
+            out[0] = UInt8(ascii: "-")
+            j = 1
         }
+        let total = j + max(digits, 1)
+        var p = total
+        let pairs = digitPairs.utf8Start
+        while m >= 100 {
+            let r = Int(m % 100)
+            m /= 100
+            p -= 2
+            out[p] = pairs[2 * r]
+            out[p + 1] = pairs[2 * r + 1]
+        }
+        if m >= 10 {
+            p -= 2
+            out[p] = pairs[2 * Int(m)]
+            out[p + 1] = pairs[2 * Int(m) + 1]
+        } else {
+            p -= 1
+            out[p] = UInt8(truncatingIfNeeded: m) &+ 0x30
+        }
+        return total
     }
 }
 
-/// TextOutputStream that appends to a byte array. `_writeASCII` is the standard library's hook
-/// for streamables that produce ASCII bytes (floating-point printing uses it); `write(_:)` is the
-/// general fallback, so output is correct whichever the standard library calls.
-private struct ByteSink: TextOutputStream {
-    var bytes: [UInt8]
+/// A TextOutputStream writing into a fixed stack buffer. `_writeASCII` is the standard library's
+/// hook for streamables that produce ASCII bytes (floating-point printing uses it); `write(_:)`
+/// is the general fallback, so output is correct whichever the standard library calls.
+private struct StackSink: TextOutputStream {
+    let start: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    var count = 0
+    var overflowed = false
+
+    init(start: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.start = start
+        self.capacity = capacity
+    }
 
     mutating func write(_ string: String) {
-        bytes.append(contentsOf: string.utf8)
+        var s = string
+        s.withUTF8 { _writeASCII($0) }
     }
 
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: buffer)
+        guard !overflowed, count + buffer.count <= capacity else {
+            overflowed = true
+            return
+        }
+        if let base = buffer.baseAddress, buffer.count > 0 {
+            (start + count).update(from: base, count: buffer.count)
+        }
+        count += buffer.count
     }
 }
