@@ -28,8 +28,18 @@ struct RunSearchSQL {
         for order in query.orderBy {
             let (expression, args) = try Self.sortExpression(for: order)
             let direction = order.ascending ? "ASC" : "DESC"
-            orderTerms.append("(\(expression)) IS NULL, (\(expression)) \(direction)")
+            // Missing values sort last in both directions; for metrics NaN sorts after every
+            // number and before missing values, in both directions, as in MLflow.
+            orderTerms.append("(\(expression)) IS NULL")
             orderArguments += args
+            if order.entity == .metric {
+                let positiveInfinity = Double.infinity.orderPreservingBits
+                let negativeInfinity = (-Double.infinity).orderPreservingBits
+                orderTerms.append("((\(expression)) > \(positiveInfinity) OR (\(expression)) < \(negativeInfinity))")
+                orderArguments += args
+                orderArguments += args
+            }
+            orderTerms.append("(\(expression)) \(direction)")
             orderArguments += args
         }
         orderTerms.append("r.start_time DESC")

@@ -12,7 +12,7 @@ extension SQLiteTrackingStore {
         let tags = try tags.map { tag throws(TrackError) in try Validation.validatedTag(tag) }
         if metrics.isEmpty, params.isEmpty, tags.isEmpty {
             // An empty batch still has to name an existing, active run.
-            _ = try await read { db in try Self.runRow(db, runID: runID) }
+            _ = try await read { db in try Self.activeRunRow(db, runID: runID) }
             return
         }
         try await write { db in

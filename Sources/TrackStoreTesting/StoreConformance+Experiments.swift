@@ -8,6 +8,7 @@ extension StoreConformance {
             ("experiments.createStoresFieldsAndTags", { try await $0.createStoresFieldsAndTags() }),
             ("experiments.defaultArtifactLocation", { try await $0.defaultArtifactLocation() }),
             ("experiments.duplicateNameRejected", { try await $0.duplicateNameRejected() }),
+            ("experiments.concurrentCreates", { try await $0.concurrentExperimentCreates() }),
             ("experiments.nameOfDeletedExperimentStaysTaken", { try await $0.nameOfDeletedExperimentStaysTaken() }),
             ("experiments.emptyNameRejected", { try await $0.emptyNameRejected() }),
             ("experiments.nameLengthLimit", { try await $0.nameLengthLimit() }),
@@ -30,7 +31,7 @@ extension StoreConformance {
             ("experiments.searchOrderByCreationTime", { try await $0.experimentSearchOrderByCreationTime() }),
             ("experiments.searchDefaultOrderNewestFirst", { try await $0.experimentSearchDefaultOrderNewestFirst() }),
             ("experiments.searchPaging", { try await $0.experimentSearchPaging() }),
-            ("experiments.searchGarbagePageTokenRejected", { try await $0.experimentSearchGarbagePageTokenRejected() }),
+            ("experiments.searchBadPageTokenAndMaxResultsRejected", { try await $0.experimentSearchGarbagePageTokenRejected() }),
         ]
     }
 
@@ -117,6 +118,36 @@ extension StoreConformance {
         }
         let all = try await experimentNames(store, viewType: .all)
         try expectEqual(all.filter { $0 == "taken" }.count, 1, "experiments named 'taken' after the refused duplicate")
+    }
+
+    func concurrentExperimentCreates() async throws {
+        let store = try await makeStore()
+        // 20 distinct names and 10 attempts at one shared name, all at once.
+        let outcomes = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    let name = index < 20 ? "parallel-\(index)" : "contested"
+                    do {
+                        return (name, try await store.createExperiment(name: name, artifactLocation: nil, tags: []))
+                    } catch let error as TrackError where error.code == .resourceAlreadyExists && name == "contested" {
+                        return (name, nil)
+                    }
+                }
+            }
+            var outcomes: [(String, String?)] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let ids = outcomes.compactMap(\.1)
+        try expectEqual(ids.count, 21, "successful concurrent creates (20 distinct names + 1 of 10 attempts at 'contested')")
+        try expectEqual(Set(ids).count, ids.count, "distinct ids among concurrently created experiments")
+        for (name, id) in outcomes {
+            guard let id else { continue }
+            try expectEqual(try await store.experiment(id: id).name, name, "name of concurrently created experiment \(id)")
+        }
+        let all = try await experimentNames(store, viewType: .all)
+        try expectEqual(all.filter { $0 == "contested" }.count, 1, "experiments named 'contested'")
+        try expectEqual(all.count, 22, "experiments after concurrent creates (with Default)")
     }
 
     func nameOfDeletedExperimentStaysTaken() async throws {
@@ -464,6 +495,9 @@ extension StoreConformance {
 
     func experimentSearchGarbagePageTokenRejected() async throws {
         let store = try await makeStore()
+        try await expectError("searchExperiments with max_results 50001", code: .invalidParameterValue) {
+            try await store.searchExperiments(ExperimentQuery(maxResults: 50_001))
+        }
         for token in ["garbage!", "bm90IGpzb24="] {
             try await expectError("searchExperiments with page token \(show(token))", code: .invalidParameterValue) {
                 try await store.searchExperiments(ExperimentQuery(pageToken: token))

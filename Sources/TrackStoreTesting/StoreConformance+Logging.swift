@@ -15,6 +15,8 @@ extension StoreConformance {
             ("logging.invalidKeyNamesRejected", { try await $0.invalidKeyNamesRejected() }),
             ("logging.validKeyNamesAccepted", { try await $0.validKeyNamesAccepted() }),
             ("logging.keyLengthLimit", { try await $0.keyLengthLimit() }),
+            ("logging.keyNamesFollowPythonWordRule", { try await $0.keyNamesFollowPythonWordRule() }),
+            ("logging.lengthLimitsCountCodePoints", { try await $0.lengthLimitsCountCodePoints() }),
             ("logging.negativeTimestampRejected", { try await $0.negativeTimestampRejected() }),
             ("logging.failingBatchStoresNothing", { try await $0.failingBatchStoresNothing() }),
             ("logging.failingBatchLeavesExistingSeriesUnchanged", { try await $0.failingBatchLeavesExistingSeriesUnchanged() }),
@@ -24,6 +26,7 @@ extension StoreConformance {
             ("logging.duplicatePointsStoredOnce", { try await $0.duplicatePointsStoredOnce() }),
             ("logging.inputsAndOutputs", { try await $0.inputsAndOutputs() }),
             ("logging.concurrentLoggingLosesNothing", { try await $0.concurrentLoggingLosesNothing() }),
+            ("logging.concurrentFailingBatchesStoreNothing", { try await $0.concurrentFailingBatchesStoreNothing() }),
             ("logging.unknownRunNotFound", { try await $0.loggingUnknownRunNotFound() }),
             ("logging.emptyBatchAccepted", { try await $0.emptyBatchAccepted() }),
         ]
@@ -264,6 +267,58 @@ extension StoreConformance {
         }
     }
 
+    /// MLflow checks names with Python's `^[/\w.\- :]*$`, whose `\w` is letters (L*), digits
+    /// and numerics (N*) and `_`: combining marks and other connector punctuation are refused.
+    func keyNamesFollowPythonWordRule() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        var accepted: [String] = []
+        for key in ["e\u{301}", "a\u{203F}b", "\u{915}\u{93F}"] {
+            let scalars = key.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+            do {
+                try await store.logBatch(runID: id, metrics: [], params: [Param(key: key, value: "v")], tags: [])
+                accepted.append("\(show(key)) (\(scalars))")
+            } catch let error as TrackError where error.code == .invalidParameterValue && error.message.contains("Names may only contain") {
+                // refused, as MLflow does
+            }
+        }
+        try expect(
+            accepted.isEmpty,
+            "param keys that Python's \\w refuses: expected INVALID_PARAMETER_VALUE \"Names may only contain…\" for each, but these were accepted: \(accepted.joined(separator: ", "))"
+        )
+        let valid = ["x\u{B2}", "\u{2167}", "\u{E9}t\u{E9}", "\u{1100}\u{1161}", "\u{661}\u{662}"]
+        try await log(store, id, params: valid.map { Param(key: $0, value: "v") })
+        try expectEqual(Set(try await store.run(id: id).data.params.map(\.key)), Set(valid), "param keys of letters and numerics")
+    }
+
+    /// Python's `len` and slicing count code points, not grapheme clusters.
+    func lengthLimitsCountCodePoints() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        let syllable = "\u{1100}\u{1161}"  // two code points (conjoining jamo), one grapheme
+        var problems: [String] = []
+        try await log(
+            store, id, params: [Param(key: "p", value: String(repeating: syllable, count: 3500))],
+            tags: [Tag(key: "t", value: String(repeating: syllable, count: 4500))]
+        )
+        let stored = try await store.run(id: id).data
+        let param = value(of: "p", in: stored.params)?.unicodeScalars.count ?? -1
+        if param != 6000 { problems.append("a 7000-code-point param value was stored with \(param) code points (expected 6000)") }
+        let tag = value(of: "t", in: stored.tags)?.unicodeScalars.count ?? -1
+        if tag != 8000 { problems.append("a 9000-code-point tag value was stored with \(tag) code points (expected 8000)") }
+        do {
+            try await store.logBatch(runID: id, metrics: [Metric(key: String(repeating: syllable, count: 126), value: 1, timestamp: 1)], params: [], tags: [])
+            problems.append("a metric key of 252 code points (126 graphemes) was accepted (expected INVALID_PARAMETER_VALUE: exceeds the maximum length of 250)")
+        } catch let error as TrackError where error.code == .invalidParameterValue {}
+        do {
+            _ = try await store.createExperiment(name: String(repeating: syllable, count: 251), artifactLocation: nil, tags: [])
+            problems.append("an experiment name of 502 code points (251 graphemes) was accepted (expected INVALID_PARAMETER_VALUE: exceeds the maximum length of 500)")
+        } catch let error as TrackError where error.code == .invalidParameterValue {}
+        try expect(problems.isEmpty, "length limits must count code points, as Python's len does: " + problems.joined(separator: "; "))
+    }
+
     func negativeTimestampRejected() async throws {
         let store = try await makeStore()
         let run = try await makeRun(store)
@@ -338,7 +393,7 @@ extension StoreConformance {
             ("nan", .nan), ("inf", .infinity), ("neg_inf", -.infinity), ("neg_zero", -0.0), ("zero", 0.0),
             ("min_subnormal", .leastNonzeroMagnitude), ("neg_subnormal", -Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)),
             ("max", .greatestFiniteMagnitude), ("neg_max", -.greatestFiniteMagnitude), ("min_normal", .leastNormalMagnitude),
-            ("pi", .pi), ("tenth", 0.1), ("big_int", 9_007_199_254_740_993),
+            ("pi", .pi), ("tenth", 0.1), ("big_int", 9_007_199_254_740_991),
         ]
         try await log(store, id, metrics: values.map { Metric(key: $0.0, value: $0.1, timestamp: 1000, step: 3) })
         // The same values again as a series, to see them all through one history.
@@ -522,6 +577,49 @@ extension StoreConformance {
         try expectEqual(summary.min, 0, "summary min of 'shared'")
         try expectEqual(summary.max, Double(total - 1), "summary max of 'shared'")
         try expectEqual(stored.data.metrics.count, tasks + 1, "metric keys after concurrent logging")
+    }
+
+    func concurrentFailingBatchesStoreNothing() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        try await log(store, id, params: [Param(key: "fixed", value: "a")])
+        let tasks = 20, batches = 10
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<tasks {
+                group.addTask {
+                    for batch in 0..<batches {
+                        let failing = batch % 2 == 1
+                        do {
+                            try await store.logBatch(
+                                runID: id,
+                                metrics: [Metric(key: failing ? "bad-\(task)" : "good-\(task)", value: Double(batch), timestamp: 1, step: Int64(batch))],
+                                params: failing ? [Param(key: "p-\(task)-\(batch)", value: "x"), Param(key: "fixed", value: "b")] : [Param(key: "p-\(task)-\(batch)", value: "x")],
+                                tags: [Tag(key: failing ? "bad-tag-\(task)" : "good-tag-\(task)", value: "\(batch)")]
+                            )
+                            if failing { throw ConformanceFailure("a concurrent batch with a conflicting param was accepted (task \(task), batch \(batch))") }
+                        } catch let error as TrackError where failing && error.code == .invalidParameterValue {
+                            // refused, as it must be
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let stored = try await store.run(id: id)
+        let badKeys = stored.data.metrics.map(\.key).filter { $0.hasPrefix("bad-") }
+        try expectEqual(badKeys, [], "metric keys written by failed concurrent batches")
+        let badTags = stored.data.tags.map(\.key).filter { $0.hasPrefix("bad-tag-") }
+        try expectEqual(badTags, [], "tags written by failed concurrent batches")
+        let params = Set(stored.data.params.map(\.key))
+        let expectedParams = Set(["fixed"] + (0..<tasks).flatMap { task in stride(from: 0, to: batches, by: 2).map { "p-\(task)-\($0)" } })
+        try expectEqual(params.subtracting(expectedParams).sorted(), [], "params written by failed concurrent batches")
+        try expectEqual(expectedParams.subtracting(params).sorted(), [], "params of successful concurrent batches that are missing")
+        try expectEqual(value(of: "fixed", in: stored.data.params), "a", "param 'fixed' after conflicting concurrent batches")
+        for task in 0..<tasks {
+            try expectEqual(try await fullHistory(store, id, "good-\(task)").map(\.step), [0, 2, 4, 6, 8], "steps of good-\(task)")
+            try expectEqual(try await fullHistory(store, id, "bad-\(task)"), [], "history of bad-\(task)")
+        }
     }
 
     // MARK: - Unknown runs and empty batches

@@ -4,12 +4,16 @@ extension StoreConformance {
     static var metricChecks: [Check] {
         [
             ("metrics.historyPaging", { try await $0.historyPaging() }),
+            ("metrics.historyPagingWithinOneTimestampAndStep", { try await $0.historyPagingWithinOneTimestampAndStep() }),
+            ("metrics.historyOfInterleavedBatches", { try await $0.historyOfInterleavedBatches() }),
+            ("metrics.duplicatesOfOldPointsStoredOnce", { try await $0.duplicatesOfOldPointsStoredOnce() }),
             ("metrics.historyGarbagePageTokenRejected", { try await $0.historyGarbagePageTokenRejected() }),
             ("metrics.historyOfNeverLoggedKeyIsEmpty", { try await $0.historyOfNeverLoggedKeyIsEmpty() }),
             ("metrics.historyOfUnknownRunNotFound", { try await $0.historyOfUnknownRunNotFound() }),
             ("metrics.historyIsPerRunAndKey", { try await $0.historyIsPerRunAndKey() }),
             ("metrics.downsampleReturnsAllWhenSmall", { try await $0.downsampleReturnsAllWhenSmall() }),
             ("metrics.downsampleBoundsLargeSeries", { try await $0.downsampleBoundsLargeSeries() }),
+            ("metrics.downsampleBoundsExtremeSteps", { try await $0.downsampleBoundsExtremeSteps() }),
             ("metrics.downsampleRespectsStepRange", { try await $0.downsampleRespectsStepRange() }),
             ("metrics.downsampleOfNeverLoggedKeyIsEmpty", { try await $0.downsampleOfNeverLoggedKeyIsEmpty() }),
             ("metrics.summaries", { try await $0.summaries() }),
@@ -28,27 +32,39 @@ extension StoreConformance {
 
     /// Checks a downsampled result against the points it was made from.
     func checkDownsample(
-        _ result: [MetricPoint], of logged: [MetricPoint], maxPoints: Int, _ what: String
+        _ result: [MetricPoint], of logged: [MetricPoint], maxPoints: Int, _ what: String,
+        fileID: String = #fileID, file: String = #filePath, line: Int = #line, column: Int = #column
     ) throws {
-        try expect(result.count <= maxPoints, "\(what): expected at most \(maxPoints) points, got \(result.count)")
+        let fail = { (message: String) in ConformanceFailure(message, fileID: fileID, file: file, line: line, column: column) }
+        if result.count > maxPoints {
+            throw fail("\(what): expected at most \(maxPoints) points, got \(result.count): \(show(result))")
+        }
         for (index, pair) in zip(result, result.dropFirst()).enumerated() where pair.0.step > pair.1.step {
-            throw ConformanceFailure("\(what): points must be ordered by step, but point \(index) \(show(pair.0)) comes before \(show(pair.1))")
+            throw fail("\(what): points must be ordered by step, but point \(index) \(show(pair.0)) comes before \(show(pair.1))")
         }
         let known = Set(logged.map { "\($0.step)/\($0.timestamp)/\($0.value.bitPattern)" })
         for point in result where !known.contains("\(point.step)/\(point.timestamp)/\(point.value.bitPattern)") {
-            throw ConformanceFailure("\(what): returned \(show(point)), which was never logged")
+            throw fail("\(what): returned \(show(point)), which was never logged")
         }
         let ids = result.map { "\($0.step)/\($0.timestamp)/\($0.value.bitPattern)" }
-        try expectEqual(ids.count, Set(ids).count, "\(what): number of distinct points returned")
+        if ids.count != Set(ids).count { throw fail("\(what): \(ids.count - Set(ids).count) points returned more than once") }
         guard !logged.isEmpty else { return }
         let byStep = logged.sorted { ($0.step, $0.timestamp) < ($1.step, $1.timestamp) }
         let values = logged.map(\.value).filter { !$0.isNaN }
         if let low = values.min(), let high = values.max() {
-            try expect(result.contains { $0.value == low }, "\(what): the global minimum \(showDouble(low)) is missing from \(show(result))")
-            try expect(result.contains { $0.value == high }, "\(what): the global maximum \(showDouble(high)) is missing from \(show(result))")
+            if !result.contains(where: { $0.value == low }) {
+                throw fail("\(what): the global minimum \(showDouble(low)) is missing from \(show(result))")
+            }
+            if !result.contains(where: { $0.value == high }) {
+                throw fail("\(what): the global maximum \(showDouble(high)) is missing from \(show(result))")
+            }
         }
-        try expect(result.first?.step == byStep.first?.step, "\(what): expected the first point at step \(byStep[0].step), got \(result.first.map { show($0) } ?? "nothing")")
-        try expect(result.last?.step == byStep.last?.step, "\(what): expected the last point at step \(byStep[byStep.count - 1].step), got \(result.last.map { show($0) } ?? "nothing")")
+        if result.first?.step != byStep.first?.step {
+            throw fail("\(what): expected the first point at step \(byStep[0].step), got \(result.first.map { show($0) } ?? "nothing")")
+        }
+        if result.last?.step != byStep.last?.step {
+            throw fail("\(what): expected the last point at step \(byStep[byStep.count - 1].step), got \(result.last.map { show($0) } ?? "nothing")")
+        }
     }
 
     // MARK: - History
@@ -59,8 +75,9 @@ extension StoreConformance {
         let id = run.info.runID
         // 9990 points whose timestamps (shared by ~3 steps each) are a permutation of the steps,
         // plus 10 points repeating a (timestamp, step) with another value.
-        var points = (0..<9990).map { index in
-            MetricPoint(step: Int64(index), timestamp: 1_000_000 + Int64((index * 7919) % 9990 / 3), value: Double(index) * 0.5)
+        var points: [MetricPoint] = (0..<9990).map { (index: Int) -> MetricPoint in
+            let shuffled: Int = (index * 7919) % 9990 / 3
+            return MetricPoint(step: Int64(index), timestamp: 1_000_000 + Int64(shuffled), value: Double(index) * 0.5)
         }
         for index in stride(from: 0, to: 1000, by: 100) {
             points.append(MetricPoint(step: points[index].step, timestamp: points[index].timestamp, value: -Double(index) - 1))
@@ -84,6 +101,93 @@ extension StoreConformance {
         } while token != nil
         try expectEqual(sizes, Array(repeating: 777, count: 12) + [10_000 - 12 * 777], "page sizes of 10000 points paged by 777")
         try expectEqual(paged, expected, "history paged by 777 and concatenated vs the whole ordered history")
+    }
+
+    /// Pages through `key` with each of `pageSizes` and compares with `expected`.
+    func expectPagedHistory(_ store: Store, _ runID: String, _ key: String, _ expected: [MetricPoint], pageSizes: [Int], _ what: String) async throws {
+        for size in pageSizes {
+            var token: String?
+            var paged: [MetricPoint] = []
+            var pages = 0
+            repeat {
+                let page = try await store.metricHistory(runID: runID, key: key, maxResults: size, pageToken: token)
+                try expect(page.items.count <= size, "\(what): a page of size \(size) held \(page.items.count) points")
+                try expect(page.nextPageToken == nil || page.items.count == size, "\(what): a page of size \(size) with a next-page token held only \(page.items.count) points")
+                paged += page.items
+                token = page.nextPageToken
+                pages += 1
+                try expect(pages <= expected.count + 2, "\(what): paging by \(size) did not end after \(pages) pages")
+            } while token != nil
+            try expectEqual(paged, expected, "\(what), paged by \(size) and concatenated")
+        }
+    }
+
+    func historyPagingWithinOneTimestampAndStep() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        // Many points sharing (timestamp, step) and differing only in value, down to adjacent
+        // doubles: a page token must remember the value exactly.
+        var values: [Double] = []
+        var up = 1.0, down = -1.0, big = Double.greatestFiniteMagnitude / 2
+        for _ in 0..<12 {
+            values += [up, down, big]
+            up = up.nextUp
+            down = down.nextDown
+            big = big.nextUp
+        }
+        values += [.leastNonzeroMagnitude, -.leastNonzeroMagnitude, 0, .infinity, -.infinity]
+        let points = values.map { MetricPoint(step: 4, timestamp: 1234, value: $0) }
+        try await log(store, id, metrics: points.reversed().map { Metric(key: "tight", value: $0.value, timestamp: $0.timestamp, step: $0.step) })
+        let expected = points.sorted(by: historyOrder)
+        try expectEqual(try await fullHistory(store, id, "tight"), expected, "history of points sharing (timestamp, step), ordered by value")
+        try await expectPagedHistory(store, id, "tight", expected, pageSizes: [1, 2, 3, 7], "history of points sharing (timestamp, step)")
+    }
+
+    func historyOfInterleavedBatches() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        // 40 batches of 25 points each; batch b holds timestamps b, b+40, b+80, … so every batch
+        // overlaps every other in time, and later batches reach back before earlier ones.
+        var all: [MetricPoint] = []
+        for batch in (0..<40).reversed() {
+            let points = (0..<25).map { (index: Int) -> MetricPoint in
+                let timestamp = Int64(batch + 40 * index)
+                return MetricPoint(step: Int64((batch * 7 + index) % 50), timestamp: timestamp, value: Double(batch * 100 + index))
+            }
+            all += points
+            try await log(store, id, metrics: points.map { Metric(key: "mixed", value: $0.value, timestamp: $0.timestamp, step: $0.step) })
+        }
+        let expected = all.sorted(by: historyOrder)
+        try expectEqual(try await fullHistory(store, id, "mixed"), expected, "history of 40 interleaved batches")
+        try await expectPagedHistory(store, id, "mixed", expected, pageSizes: [1, 7, 25, 64, 999, 1000], "history of 40 interleaved batches")
+        let summary = try unwrap((try await store.metricSummaries(runIDs: [id])[id] ?? []).first { $0.key == "mixed" }, "summary of 'mixed'")
+        try expectEqual(summary.count, 1000, "summary count of 40 interleaved batches of 25")
+        try expectEqual(summary.min, 0, "summary min of 'mixed'")
+        try expectEqual(summary.max, 3924, "summary max of 'mixed'")
+        let latest = expected.max { ($0.step, $0.timestamp, $0.value) < ($1.step, $1.timestamp, $1.value) }!
+        try expectEqual(summary.latest, latest, "summary latest of 'mixed'")
+    }
+
+    func duplicatesOfOldPointsStoredOnce() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        // Many small batches, then every point again (alone, in bulk and mixed with new ones).
+        let points = (0..<300).map { MetricPoint(step: Int64($0), timestamp: 10_000 + Int64($0), value: Double($0 % 17)) }
+        for start in stride(from: 0, to: 300, by: 10) {
+            try await logSeries(store, id, "again", Array(points[start..<start + 10]))
+        }
+        try await logSeries(store, id, "again", [points[5]])
+        try await logSeries(store, id, "again", points.reversed())
+        let extra = MetricPoint(step: 1000, timestamp: 5, value: 1)
+        try await logSeries(store, id, "again", [points[299], extra, points[0], points[150]])
+        let expected = (points + [extra]).sorted(by: historyOrder)
+        try expectEqual(try await fullHistory(store, id, "again"), expected, "history after logging every point again")
+        let summary = try unwrap((try await store.metricSummaries(runIDs: [id])[id] ?? []).first { $0.key == "again" }, "summary of 'again'")
+        try expectEqual(summary.count, 301, "summary count after logging every point again")
+        try expectEqual(summary.latest, extra, "summary latest after logging every point again")
     }
 
     func historyGarbagePageTokenRejected() async throws {
@@ -132,7 +236,11 @@ extension StoreConformance {
         let run = try await makeRun(store)
         let id = run.info.runID
         // 60 points, logged out of step order, two of them sharing a step.
-        var points = (0..<59).map { MetricPoint(step: Int64(($0 * 37) % 59), timestamp: 5000 - Int64($0), value: Double(($0 * 13) % 7)) }
+        var points: [MetricPoint] = (0..<59).map { (index: Int) -> MetricPoint in
+            let step: Int = (index * 37) % 59
+            let value: Int = (index * 13) % 7
+            return MetricPoint(step: Int64(step), timestamp: 5000 - Int64(index), value: Double(value))
+        }
         points.append(MetricPoint(step: 10, timestamp: 99_999, value: 42))
         try await logSeries(store, id, "small", points)
         let expected = points.sorted { ($0.step, $0.timestamp) < ($1.step, $1.timestamp) }
@@ -163,6 +271,27 @@ extension StoreConformance {
         }
         let sparse = try await store.downsampledSeries(SeriesQuery(runID: id, key: "large", maxPoints: 200))
         try expect(sparse.count >= 50, "downsampledSeries of 10000 points with maxPoints 200 returned only \(sparse.count) points")
+    }
+
+    func downsampleBoundsExtremeSteps() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        // Steps far beyond 2^53, where floating-point bucket arithmetic loses whole steps.
+        let bases: [Int64] = [0, 1 << 59, (1 << 60) - 9, Int64.max - 20, -(1 << 61)]
+        var points: [MetricPoint] = []
+        for (offset, base) in bases.enumerated() {
+            for index in 0..<10 {
+                points.append(MetricPoint(step: base + Int64(index), timestamp: Int64(offset * 10 + index), value: Double(index * (offset + 1))))
+            }
+        }
+        try await logSeries(store, id, "extreme", points)
+        for maxPoints in [4, 8, 12, 20] {
+            let result = try await store.downsampledSeries(SeriesQuery(runID: id, key: "extreme", maxPoints: maxPoints))
+            try checkDownsample(result, of: points, maxPoints: maxPoints, "downsampledSeries of steps up to Int64.max, maxPoints \(maxPoints)")
+        }
+        let upper = try await store.downsampledSeries(SeriesQuery(runID: id, key: "extreme", minStep: 1 << 59, maxPoints: 8))
+        try checkDownsample(upper, of: points.filter { $0.step >= 1 << 59 }, maxPoints: 8, "downsampledSeries of steps from 2^59 up, maxPoints 8")
     }
 
     func downsampleRespectsStepRange() async throws {

@@ -11,7 +11,10 @@ public struct SeriesDownsampler: Sendable {
     }
 
     private let firstStep: Int64
-    private let bucketWidth: Double
+    /// Steps per bucket, in exact integer arithmetic: steps span the whole Int64 range, far
+    /// beyond what a Double holds exactly.
+    private let bucketWidth: UInt64
+    private let bucketCount: Int
     private let maxPoints: Int
     /// Points kept exactly while the range still fits whole.
     private var exact: [MetricPoint] = []
@@ -22,7 +25,11 @@ public struct SeriesDownsampler: Sendable {
         self.firstStep = firstStep
         self.maxPoints = max(4, maxPoints)
         let bucketCount = max(1, self.maxPoints / 4)
-        self.bucketWidth = max(1, (Double(lastStep) - Double(firstStep) + 1) / Double(bucketCount))
+        self.bucketCount = bucketCount
+        // distance / width < bucketCount for every step of the range, so at most bucketCount
+        // buckets exist and at most 4 points are kept in each.
+        let distance = lastStep > firstStep ? UInt64(bitPattern: lastStep &- firstStep) : 0
+        self.bucketWidth = distance / UInt64(bucketCount) + 1
     }
 
     public mutating func add(_ point: MetricPoint) {
@@ -62,7 +69,8 @@ public struct SeriesDownsampler: Sendable {
     }
 
     private mutating func addToBucket(_ point: MetricPoint) {
-        let index = Int((Double(point.step) - Double(firstStep)) / bucketWidth)
+        let offset = point.step > firstStep ? UInt64(bitPattern: point.step &- firstStep) : 0
+        let index = Int(min(offset / bucketWidth, UInt64(bucketCount - 1)))
         let valued: MetricPoint? = point.value.isNaN ? nil : point
         guard var bucket = buckets[index] else {
             buckets[index] = Bucket(first: point, last: point, low: valued, high: valued)

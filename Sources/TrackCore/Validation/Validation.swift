@@ -29,7 +29,7 @@ public enum Validation {
                 "Invalid value \"\(key)\" for parameter '\(parameter)' supplied: Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '\(resolved)'"
             )
         }
-        if key.count > maxEntityKeyLength {
+        if key.unicodeScalars.count > maxEntityKeyLength {
             throw TrackError.invalidParameter("'\(kind)' exceeds the maximum length of \(maxEntityKeyLength) characters")
         }
     }
@@ -57,14 +57,14 @@ public enum Validation {
 
     public static func validateExperimentTag(_ tag: Tag) throws(TrackError) {
         try validateKey(tag.key, parameter: "key", kind: "Tag key")
-        if tag.value.count > maxExperimentTagValueLength {
+        if tag.value.unicodeScalars.count > maxExperimentTagValueLength {
             throw TrackError.invalidParameter("'Tag value' exceeds the maximum length of \(maxExperimentTagValueLength) characters")
         }
     }
 
     public static func validateExperimentName(_ name: String) throws(TrackError) {
         if name.isEmpty { throw TrackError.missingParameter("name") }
-        if name.count > maxExperimentNameLength {
+        if name.unicodeScalars.count > maxExperimentNameLength {
             throw TrackError.invalidParameter("'name' exceeds the maximum length of \(maxExperimentNameLength) characters")
         }
     }
@@ -130,18 +130,26 @@ public enum Validation {
         )
     }
 
+    /// Cuts `value` to `limit` code points, as Python's slicing does (lengths in MLflow's limits
+    /// are code points, not grapheme clusters).
     private static func truncated(_ value: String, to limit: Int) -> String {
-        value.count > limit ? String(value.prefix(limit)) : value
+        let scalars = value.unicodeScalars
+        guard scalars.count > limit else { return value }
+        return String(String.UnicodeScalarView(scalars.prefix(limit)))
     }
 
-    /// `^[/\w.\- :]*$` with a Unicode-aware `\w`.
+    /// `^[/\w.\- :]*$` with Python's `\w`: `str.isalnum()` (letters of the L* categories and
+    /// characters with a numeric value) or `_`. Combining marks and other connector punctuation
+    /// are not word characters there.
     private static func isAllowedNameScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "/", ".", "-", " ", ":", "_": return true
         default:
             let props = scalar.properties
-            return props.isAlphabetic || props.numericType != nil || props.generalCategory == .nonspacingMark
-                || props.generalCategory == .spacingMark || props.generalCategory == .connectorPunctuation
+            switch props.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+            default: return props.numericType != nil
+            }
         }
     }
 

@@ -1,0 +1,109 @@
+CREATE TABLE dataset_inputs (
+    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    schema TEXT,
+    profile TEXT,
+    context TEXT,
+    tags_json TEXT NOT NULL,
+    PRIMARY KEY (run_key, name, digest)
+) WITHOUT ROWID;
+
+CREATE TABLE experiment_tags (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE experiments (
+    experiment_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    artifact_location TEXT NOT NULL,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL
+);
+
+CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+
+CREATE TABLE metric_chunks (
+    chunk_key INTEGER PRIMARY KEY,
+    series_key INTEGER NOT NULL REFERENCES metric_series(series_key) ON DELETE CASCADE,
+    first_timestamp INTEGER NOT NULL,
+    first_step INTEGER NOT NULL,
+    first_value_bits INTEGER NOT NULL,
+    last_timestamp INTEGER NOT NULL,
+    last_step INTEGER NOT NULL,
+    last_value_bits INTEGER NOT NULL,
+    min_step INTEGER NOT NULL,
+    max_step INTEGER NOT NULL,
+    point_count INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+
+CREATE INDEX metric_chunks_by_series ON metric_chunks(
+    series_key, first_timestamp, first_step, first_value_bits,
+    last_timestamp, last_step, last_value_bits, min_step, max_step, point_count
+);
+
+CREATE TABLE metric_series (
+    series_key INTEGER PRIMARY KEY,
+    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    last_step INTEGER NOT NULL,
+    last_timestamp INTEGER NOT NULL,
+    last_value_bits INTEGER NOT NULL,
+    last_value REAL,
+    min_value REAL,
+    max_value REAL,
+    point_count INTEGER NOT NULL,
+    min_step INTEGER NOT NULL,
+    max_step INTEGER NOT NULL,
+    max_timestamp INTEGER NOT NULL,
+    small_chunks INTEGER NOT NULL,
+    UNIQUE (run_key, key)
+);
+
+CREATE INDEX metric_series_by_key ON metric_series(key, last_value);
+
+CREATE TABLE model_references (
+    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+    direction TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    PRIMARY KEY (run_key, direction, model_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE params (
+    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (run_key, key)
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+    run_key INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL UNIQUE,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+    name TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_time INTEGER NOT NULL,
+    end_time INTEGER,
+    artifact_uri TEXT NOT NULL,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+    deleted_time INTEGER
+);
+
+CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time DESC, run_id);
+
+CREATE TABLE tags (
+    run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (run_key, key)
+) WITHOUT ROWID;
