@@ -78,13 +78,13 @@ struct LocalArtifactStore: Sendable {
 
     /// The streamed content of the file at `path`.
     func read(_ path: ArtifactPath, context: some RequestContext) async throws -> (body: ResponseBody, size: Int64) {
+        let url = try checkedURL(path)
         guard case .file(let size) = kind(of: path) else {
             if kind(of: path) == .directory {
                 throw TrackError.invalidParameter("Artifact path refers to a directory, not a file: '\(path)'")
             }
             throw TrackError.notFound("No such artifact: '\(path)'")
         }
-        let url = try checkedURL(path)
         return (try await fileIO.loadFile(path: url.path, context: context), size)
     }
 
