@@ -73,6 +73,9 @@ defer { server?.terminate() }
 var configuration = TrackerConfiguration(url: url)
 configuration.captureSystemTags = false
 configuration.heartbeatInterval = nil
+// Measure the network path: keep everything in memory rather than overflowing to the spool.
+configuration.maxPendingPoints = 50_000_000
+configuration.bufferCapacity = 1_000_000
 
 // 1. Caller-side cost.
 do {

@@ -96,6 +96,7 @@ final class SpoolWriter {
     private var unsynced = false
     private var lastSync = ContinuousClock.now
     private var writer = JSONWriter(capacity: 64 * 1024)
+    private var line: [UInt8] = []
 
     /// Creates `<directory>/<runKey>-<n>.jsonl` with the first free `n`, and writes its header.
     init(directory: URL, runKey: String, trackingURI: String, client: String) throws(TrackerError) {
@@ -143,9 +144,11 @@ final class SpoolWriter {
         writer.key("type"); writer.string(type)
         members(&writer)
         writer.endObject()
-        writer.raw([0x0A])
+        line.removeAll(keepingCapacity: true)
+        line.append(contentsOf: writer.bytes)
+        line.append(0x0A)
         sequence += 1
-        let ok = writer.bytes.withUnsafeBytes { buffer -> Bool in
+        let ok = line.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
                 let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -213,8 +216,10 @@ final class SpoolLock {
 
 enum Glue {
     static func closeFD(_ fd: Int32) {
-        #if canImport(Glibc) || canImport(Musl)
+        #if canImport(Glibc)
         _ = Glibc.close(fd)
+        #elseif canImport(Musl)
+        _ = Musl.close(fd)
         #else
         _ = Darwin.close(fd)
         #endif

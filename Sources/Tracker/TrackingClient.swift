@@ -124,7 +124,7 @@ public final class TrackingClient: Sendable {
 
     /// The id of the experiment called `name`, created if it does not exist.
     public func experimentID(named name: String) async throws(TrackerError) -> String {
-        do {
+        do throws(TrackerError) {
             let answer = try await get("experiments/get-by-name", query: [("experiment_name", name)])
             if let id = answer["experiment"]?["experiment_id"]?.stringValue { return id }
         } catch where error.status == 404 {
@@ -132,7 +132,7 @@ public final class TrackingClient: Sendable {
         }
         var writer = JSONWriter(capacity: 64 + name.utf8.count)
         writer.beginObject(); writer.key("name"); writer.string(name); writer.endObject()
-        do {
+        do throws(TrackerError) {
             let answer = try await post("experiments/create", body: writer.bytes)
             if let id = answer["experiment_id"]?.stringValue { return id }
             throw TrackerError(kind: .server, message: "experiments/create answered without an experiment_id")
