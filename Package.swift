@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "TrackCore"),
@@ -44,10 +45,17 @@ let package = Package(
         .target(name: "Tracker", dependencies: ["TrackCore", "TrackAPI"]),
         .executableTarget(name: "TrainDemo", dependencies: ["Tracker"], path: "Sources/TrainDemo"),
         .executableTarget(name: "TrackerBench", dependencies: ["Tracker"], path: "Benchmarks/TrackerBench"),
+        .target(
+            name: "TrackClient",
+            dependencies: [
+                "TrackCore", "TrackAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "TrackCLI",
             dependencies: [
-                "TrackCore", "TrackAPI", "TrackServer", "Tracker",
+                "TrackCore", "TrackAPI", "TrackServer", "Tracker", "TrackClient", "TrackSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +63,7 @@ let package = Package(
         .target(name: "TrackStoreTesting", dependencies: ["TrackCore"]),
         .testTarget(name: "TrackCoreTests", dependencies: ["TrackCore"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "TrackServer", "TrackCore", "TrackAPI"]),
+        .testTarget(name: "TrackCLITests", dependencies: ["TrackClient", "TrackServer", "TrackCore", "TrackAPI"]),
         .testTarget(name: "TrackAPITests", dependencies: ["TrackAPI", "TrackCore"]),
         .testTarget(
             name: "TrackStoreConformanceTests",

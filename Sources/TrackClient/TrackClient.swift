@@ -1,0 +1,3 @@
+import AsyncHTTPClient
+import TrackAPI
+import TrackCore

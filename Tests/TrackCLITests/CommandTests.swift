@@ -1,0 +1,269 @@
+import Foundation
+import Testing
+import TrackAPI
+import TrackClient
+
+/// The listing, lookup, download and export commands against the real server, and their errors.
+@Suite(.serialized)
+struct CommandTests {
+    // MARK: - Resolution
+
+    @Test func runsResolveByNamePrefixAndID() async throws {
+        let fixture = try await SharedFixture.get()
+        let wide = fixture.ids["wide-lr"]!
+        for input in ["wide-lr", wide, fixture.uniquePrefix(of: wide), fixture.uniquePrefix(of: wide).uppercased()] {
+            let result = try await CLITest.track(["show", input], url: fixture.url)
+            #expect(result.status == 0, "\(input): \(result.stderr)")
+            #expect(result.stdout.hasPrefix("RUN wide-lr\n"), "\(input)")
+            #expect(result.stdout.contains(wide))
+        }
+    }
+
+    @Test func ambiguousNameListsCandidatesAndExperimentNarrowsIt() async throws {
+        let fixture = try await SharedFixture.get()
+        let result = try await CLITest.track(["show", "baseline"], url: fixture.url)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("error: 'baseline' matches 2 runs"))
+        #expect(result.stderr.contains(fixture.ids["baseline"]!))
+        #expect(result.stderr.contains(fixture.ids["cifar-baseline"]!))
+        #expect(result.stderr.contains("mnist (\(fixture.mnist))"))
+        #expect(result.stderr.contains("cifar (\(fixture.cifar))"))
+        #expect(result.stderr.contains("--experiment"))
+
+        for experiment in ["mnist", fixture.mnist] {
+            let narrowed = try await CLITest.track(["show", "baseline", "--experiment", experiment], url: fixture.url)
+            #expect(narrowed.status == 0, "\(narrowed.stderr)")
+            #expect(narrowed.stdout.contains(fixture.ids["baseline"]!))
+        }
+        let cifar = try await CLITest.track(["show", "baseline", "-e", "cifar"], url: fixture.url)
+        #expect(cifar.stdout.contains(fixture.ids["cifar-baseline"]!))
+    }
+
+    @Test func ambiguousPrefixListsCandidates() async throws {
+        let fixture = try await SharedFixture.get()
+        let prefix = fixture.ambiguousPrefix
+        let matching = fixture.allIDs.filter { $0.hasPrefix(prefix) }
+        let result = try await CLITest.track(["show", prefix], url: fixture.url)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error: '\(prefix)' matches \(matching.count) runs"))
+        for id in matching { #expect(result.stderr.contains(id)) }
+    }
+
+    @Test func unknownRunAndExperimentAreErrors() async throws {
+        let fixture = try await SharedFixture.get()
+        let run = try await CLITest.track(["show", "no-such-run"], url: fixture.url)
+        #expect(run.status == 1)
+        #expect(run.stderr == "error: no run matches 'no-such-run' (by id, id prefix or name, in any experiment). List runs with `track runs`.\n")
+        let hex = try await CLITest.track(["metrics", "ffffffffffffffffffffffffffffffff", "loss"], url: fixture.url)
+        #expect(hex.status == 1)
+        #expect(hex.stderr.contains("no run matches"))
+        let experiment = try await CLITest.track(["runs", "--experiment", "nope"], url: fixture.url)
+        #expect(experiment.status == 1)
+        #expect(experiment.stderr.contains("no experiment has the id or name 'nope'"))
+        let scoped = try await CLITest.track(["show", "deep", "-e", "cifar"], url: fixture.url)
+        #expect(scoped.status == 1)
+        #expect(scoped.stderr.contains("in experiment 'cifar'"))
+    }
+
+    @Test func serverDownNamesTheURLAndTrackServer() async throws {
+        let url = URL(string: "http://127.0.0.1:\(CLITest.freePort())")!
+        for arguments in [["runs"], ["compare", "a", "b"], ["show", "x"], ["experiments"]] {
+            let result = try await CLITest.track(arguments, url: url)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains("cannot reach the track server at \(url.absoluteString)"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("track server"))
+        }
+        // The flag wins over the environment, and MLFLOW_TRACKING_URI is read too.
+        let flag = try await CLITest.track(["runs", "--url", url.absoluteString], url: URL(string: "http://127.0.0.1:1")!)
+        #expect(flag.stderr.contains(url.absoluteString))
+        let mlflow = try await CLITest.track(["runs"], url: nil, environment: ["MLFLOW_TRACKING_URI": url.absoluteString])
+        #expect(mlflow.stderr.contains(url.absoluteString))
+        let bad = try await CLITest.track(["runs"], url: nil, environment: ["TRACK_URL": "file:///tmp/x"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("TRACK_URL is 'file:///tmp/x'"))
+    }
+
+    // MARK: - Listings
+
+    @Test func experimentsListsCounts() async throws {
+        let fixture = try await SharedFixture.get()
+        let result = try await CLITest.track(["experiments"], url: fixture.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("ID") == true || lines.first?.contains("NAME") == true)
+        let mnist = try #require(lines.first { $0.contains("mnist") })
+        #expect(mnist.contains("  3  "), "3 runs: \(mnist)")
+        let json = try await CLITest.track(["experiments", "--json"], url: fixture.url)
+        let parsed = try JSONReader.parse(json.stdout)
+        #expect(parsed["experiments"]?.arrayValue?.contains { $0["name"]?.stringValue == "cifar" } == true)
+    }
+
+    @Test func runsFilterOrderAndLimit() async throws {
+        let fixture = try await SharedFixture.get()
+        let filtered = try await CLITest.track(["runs", "-e", "mnist", "--filter", "metrics.loss < 0.2"], url: fixture.url)
+        #expect(filtered.status == 0, "\(filtered.stderr)")
+        #expect(filtered.stdout.contains("wide-lr"))
+        #expect(!filtered.stdout.contains("baseline") && !filtered.stdout.contains("deep"))
+
+        let params = try await CLITest.track(["runs", "--filter", "params.layers = '4'"], url: fixture.url)
+        #expect(params.stdout.split(separator: "\n").count == 2, "header and deep: \(params.stdout)")
+        #expect(params.stdout.contains("deep"))
+
+        let ordered = try await CLITest.track(["runs", "-e", "mnist", "--order-by", "metrics.loss ASC"], url: fixture.url)
+        let names = ordered.stdout.split(separator: "\n").dropFirst().compactMap { line in
+            ["wide-lr", "baseline", "deep"].first { line.contains($0) }
+        }
+        #expect(names == ["wide-lr", "baseline", "deep"])
+
+        let limited = try await CLITest.track(["runs", "-e", "mnist", "--limit", "2", "--json"], url: fixture.url)
+        let json = try JSONReader.parse(limited.stdout)
+        #expect(json["runs"]?.arrayValue?.count == 2)
+        // Newest first by default.
+        #expect(json["runs"]?.arrayValue?.first?["info"]?["run_name"]?.stringValue == "deep")
+
+        let invalid = try await CLITest.track(["runs", "--filter", "metrics.loss <"], url: fixture.url)
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.hasPrefix("error: the server answered 400 INVALID_PARAMETER_VALUE"))
+    }
+
+    @Test func showPrintsEverything() async throws {
+        let fixture = try await SharedFixture.get()
+        let result = try await CLITest.track(["show", "deep"], url: fixture.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        try CLITest.assertGolden(fixture.normalize(result.stdout), "show.txt")
+        let all = try await CLITest.track(["show", "deep", "--all"], url: fixture.url)
+        #expect(all.stdout.contains("mlflow.runName"))
+        let json = try await CLITest.track(["show", "deep", "--json"], url: fixture.url)
+        #expect(try JSONReader.parse(json.stdout)["info"]?["run_id"]?.stringValue == fixture.ids["deep"])
+    }
+
+    // MARK: - Metrics and export
+
+    @Test func metricsPrintsTheWholeHistory() async throws {
+        let fixture = try await SharedFixture.get()
+        let csv = try await CLITest.track(["metrics", "wide-lr", "loss", "--csv"], url: fixture.url)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.count == 101)
+        #expect(lines[0] == "step,timestamp,value")
+        #expect(lines[1] == "0,\(Fixture.t0 + 200_000),\(Fixture.loss(0, rate: 0.06, floor: 0.15))")
+        let nan = try await CLITest.track(["metrics", "deep", "grad_norm"], url: fixture.url)
+        #expect(nan.stdout.contains("NaN"))
+        #expect(nan.stdout.contains("Infinity"))
+        #expect(nan.stdout.split(separator: "\n").count == 6)
+        let missing = try await CLITest.track(["metrics", "deep", "nope"], url: fixture.url)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("has no metric 'nope'"))
+    }
+
+    @Test func exportJSONAndCSV() async throws {
+        let fixture = try await SharedFixture.get()
+        let json = try await CLITest.track(["export", "deep", "--format", "json"], url: fixture.url)
+        #expect(json.status == 0, "\(json.stderr)")
+        let parsed = try JSONReader.parse(json.stdout)
+        #expect(parsed["run"]?["info"]?["run_name"]?.stringValue == "deep")
+        #expect(parsed["metrics"]?["loss"]?["steps"]?.arrayValue?.count == 60)
+        #expect(parsed["metrics"]?["grad_norm"]?["values"]?.arrayValue?[2] == .string("NaN"))
+
+        let folder = CLITest.temporaryDirectory("export")
+        let file = folder.appendingPathComponent("deep.csv")
+        let csv = try await CLITest.track(["export", "deep", "--format", "csv", "-o", file.path], url: fixture.url)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines[0] == "kind,key,step,timestamp,value")
+        #expect(lines.contains("param,dropout,,,0.1"))
+        #expect(lines.filter { $0.hasPrefix("metric,") }.count == 60 + 60 + 5)
+        let bad = try await CLITest.track(["export", "deep", "--format", "xml"], url: fixture.url)
+        #expect(bad.status == 2)
+    }
+
+    // MARK: - Artifacts
+
+    @Test func artifactsListAndDownload() async throws {
+        let fixture = try await SharedFixture.get()
+        let ls = try await CLITest.track(["artifacts", "ls", "baseline", "-e", "mnist"], url: fixture.url)
+        #expect(ls.status == 0, "\(ls.stderr)")
+        #expect(ls.stdout.contains("model/"))
+        #expect(ls.stdout.contains("notes.txt"))
+        let recursive = try await CLITest.track(["artifacts", "ls", "baseline", "-e", "mnist", "-r"], url: fixture.url)
+        #expect(recursive.stdout.contains("model/config/params.json"))
+        #expect(recursive.stdout.contains("4.0 KB"))
+
+        let dest = CLITest.temporaryDirectory("get")
+        let file = try await CLITest.track(["artifacts", "get", "baseline", "notes.txt", "-e", "mnist", "--dest", dest.path], url: fixture.url)
+        #expect(file.status == 0, "\(file.stderr)")
+        #expect(try String(contentsOf: dest.appendingPathComponent("notes.txt"), encoding: .utf8) == "first try\n")
+
+        let folder = try await CLITest.track(["artifacts", "get", "baseline", "model", "-e", "mnist", "--dest", dest.path], url: fixture.url)
+        #expect(folder.status == 0, "\(folder.stderr)")
+        #expect(folder.stdout.contains("Downloaded 2 files"))
+        #expect(try String(contentsOf: dest.appendingPathComponent("model/config/params.json"), encoding: .utf8) == "{\"lr\": 0.01}\n")
+        #expect(try Data(contentsOf: dest.appendingPathComponent("model/weights.bin")).count == 4096)
+
+        let everything = CLITest.temporaryDirectory("get-all")
+        let all = try await CLITest.track(["artifacts", "get", "baseline", "-e", "mnist", "--dest", everything.path], url: fixture.url)
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(FileManager.default.fileExists(atPath: everything.appendingPathComponent("model/weights.bin").path))
+        #expect(FileManager.default.fileExists(atPath: everything.appendingPathComponent("notes.txt").path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: everything.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+
+        let missing = try await CLITest.track(["artifacts", "get", "baseline", "nope.txt", "-e", "mnist", "--dest", dest.path], url: fixture.url)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("has no artifact 'nope.txt'"))
+        let traversal = try await CLITest.track(["artifacts", "get", "baseline", "../../etc/passwd", "-e", "mnist", "--dest", dest.path], url: fixture.url)
+        #expect(traversal.status == 1)
+        #expect(traversal.stderr.contains("refusing the artifact path"))
+    }
+
+    /// A hostile server's names never lead a download outside the destination.
+    @Test(arguments: [
+        #"{"files":[{"path":"../evil.txt","is_dir":false,"file_size":4}]}"#,
+        #"{"files":[{"path":"/tmp/evil.txt","is_dir":false,"file_size":4}]}"#,
+        #"{"files":[{"path":"..\\evil.txt","is_dir":false,"file_size":4}]}"#,
+        #"{"files":[{"path":"..","is_dir":true}]}"#,
+        #"{"files":[{"path":"a/b/evil.txt","is_dir":false,"file_size":4}]}"#,
+        #"{"files":[{"path":"","is_dir":false,"file_size":4}]}"#,
+    ])
+    func hostileArtifactNamesAreRefused(listing: String) async throws {
+        let runID = "0123456789abcdef0123456789abcdef"
+        let server = try FakeServer { target in
+            if target.hasPrefix("/api/2.0/mlflow/runs/get") {
+                return (200, """
+                    {"run":{"info":{"run_id":"\(runID)","run_uuid":"\(runID)","experiment_id":"1","run_name":"r","status":"FINISHED",\
+                    "start_time":1,"artifact_uri":"mlflow-artifacts:/1/\(runID)/artifacts","lifecycle_stage":"active"},"data":{}}}
+                    """)
+            }
+            if target.hasPrefix("/api/2.0/mlflow/artifacts/list") { return (200, listing) }
+            if target.hasPrefix("/api/2.0/mlflow-artifacts/") { return (200, "evil") }
+            return (404, #"{"error_code":"ENDPOINT_NOT_FOUND","message":"no"}"#)
+        }
+        defer { server.stop() }
+        let base = CLITest.temporaryDirectory("hostile")
+        let dest = base.appendingPathComponent("dest", isDirectory: true)
+        let result = try await CLITest.track(["artifacts", "get", runID, "--dest", dest.path], url: server.url)
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stderr.contains("refusing the artifact path"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("evil.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/evil.txt"))
+        let written = (FileManager.default.enumerator(atPath: base.path)?.allObjects as? [String]) ?? []
+        #expect(written.allSatisfy { $0 == "dest" }, "nothing written: \(written)")
+    }
+
+    // MARK: - Completion and help
+
+    @Test func completionScriptsAndHelp() async throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let result = try await CLITest.track(["--generate-completion-script", shell], url: nil)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("compare"))
+        }
+        let help = try await CLITest.track(["--help"], url: nil)
+        #expect(help.status == 0)
+        for command in ["compare", "experiments", "runs", "show", "metrics", "artifacts", "export", "delete", "restore", "gc"] {
+            #expect(help.stdout.contains(command))
+        }
+    }
+}

@@ -1,0 +1,355 @@
+import Foundation
+import Testing
+@testable import TrackClient
+import TrackCore
+
+@Suite struct MetricGoalTests {
+    @Test(arguments: [
+        ("loss", MetricGoal.lower), ("val_loss", .lower), ("train/RMSE", .lower), ("mae", .lower), ("test_error", .lower),
+        ("err_rate", .lower), ("perplexity", .lower), ("val_mse", .lower),
+        ("accuracy", .higher), ("f1", .higher), ("auc", .higher), ("reward", .higher),
+    ])
+    func goalFromName(key: String, goal: MetricGoal) {
+        #expect(MetricGoalRules().goal(for: key) == goal)
+    }
+
+    @Test func overridesWin() {
+        let rules = MetricGoalRules(lower: ["latency_ms"], higher: ["neg_loss"])
+        #expect(rules.goal(for: "latency_ms") == .lower)
+        #expect(rules.goal(for: "neg_loss") == .higher)
+        #expect(rules.goal(for: "loss") == .lower)
+    }
+
+    static func stats(min: Double, max: Double) -> MetricStats {
+        MetricStats(last: min, lastStep: 0, min: min, max: max, count: 1, bestStep: nil)
+    }
+
+    @Test func winnersByGoal() {
+        let values: [MetricStats?] = [Self.stats(min: 0.3, max: 0.9), Self.stats(min: 0.1, max: 0.8), nil, Self.stats(min: 0.2, max: 0.95)]
+        #expect(Comparison.winners(values, goal: .lower) == [1])
+        #expect(Comparison.winners(values, goal: .higher) == [3])
+    }
+
+    @Test func tiesNaNAndSingleRuns() {
+        let tie: [MetricStats?] = [Self.stats(min: 0.1, max: 1), Self.stats(min: 0.1, max: 1)]
+        #expect(Comparison.winners(tie, goal: .lower) == [], "everyone ties: nobody is better")
+        let partial: [MetricStats?] = [Self.stats(min: 0.1, max: 1), Self.stats(min: 0.1, max: 1), Self.stats(min: 0.5, max: 1)]
+        #expect(Comparison.winners(partial, goal: .lower) == [0, 1])
+        let nan: [MetricStats?] = [Self.stats(min: .nan, max: .nan), Self.stats(min: 0.5, max: 1)]
+        #expect(Comparison.winners(nan, goal: .lower) == [], "one finite value: nothing to compare")
+        let infinite: [MetricStats?] = [Self.stats(min: -.infinity, max: 1), Self.stats(min: 0.5, max: .infinity)]
+        #expect(Comparison.winners(infinite, goal: .lower) == [0])
+        #expect(Comparison.winners(infinite, goal: .higher) == [1])
+    }
+
+    @Test func buildMarksDifferencesAndBestSteps() {
+        func run(_ id: String, params: [String: String], tags: [String: String]) -> Run {
+            Run(
+                info: RunInfo(runID: id, experimentID: "1", runName: id, userID: "", status: .finished, startTime: 0, endTime: 1, artifactURI: "", lifecycleStage: .active),
+                data: RunData(params: params.map { Param(key: $0.key, value: $0.value) }, tags: tags.map { Tag(key: $0.key, value: $0.value) })
+            )
+        }
+        let runs = [
+            run("a", params: ["lr": "0.1", "batch": "64"], tags: ["mlflow.runName": "a", "team": "x"]),
+            run("b", params: ["lr": "0.2", "batch": "64", "extra": "1"], tags: ["mlflow.runName": "b", "team": "x"]),
+        ]
+        let summaries = [
+            RunMetricSummary(runID: "a", key: "loss", last: 0.5, lastStep: 9, lastTimestamp: 0, min: 0.4, max: 2, count: 10),
+            RunMetricSummary(runID: "b", key: "loss", last: 0.3, lastStep: 9, lastTimestamp: 0, min: 0.3, max: 2, count: 10),
+        ]
+        let comparison = Comparison.build(runs: runs, summaries: summaries, bestSteps: ["a": ["loss": 7], "b": ["loss": 9]])
+        #expect(comparison.params.map(\.key) == ["batch", "extra", "lr"])
+        #expect(comparison.params.map(\.differs) == [false, true, true])
+        #expect(comparison.params[1].values == [nil, "1"])
+        #expect(comparison.tags.first { $0.key == "mlflow.runName" }?.isSystem == true)
+        #expect(comparison.tags.first { $0.key == "team" }?.differs == false)
+        #expect(comparison.metrics[0].winners == [1])
+        #expect(comparison.metrics[0].stats[0]?.bestStep == 7)
+    }
+
+    @Test func firstStepOfTheBestValue() {
+        let series = MetricSeries(runID: "r", key: "k", steps: [0, 5, 10, 15], timestamps: [0, 0, 0, 0], values: [3, 1, .nan, 1])
+        #expect(Comparison.firstStep(of: 1, in: series) == 5)
+        #expect(Comparison.firstStep(of: 3, in: series) == 0)
+        #expect(Comparison.firstStep(of: 7, in: series) == nil)
+        #expect(Comparison.firstStep(of: .nan, in: series) == nil)
+    }
+}
+
+@Suite struct TextTests {
+    @Test func truncationAndFitting() {
+        #expect(TextWidth.truncate("abcdef", to: 4) == "abc…")
+        #expect(TextWidth.truncate("abcd", to: 4) == "abcd")
+        #expect(TextWidth.truncate("abc", to: 0) == "")
+        #expect(TextWidth.fit("ab", 4) == "ab  ")
+        #expect(TextWidth.fitRight("ab", 4) == "  ab")
+        #expect(TextWidth.fit("abcdef", 4) == "abc…")
+        #expect(TextWidth.of("日本") == 4)
+        #expect(TextWidth.truncate("日本語", to: 4) == "日…")
+        #expect(TextWidth.of("\u{1B}[1;32mok\u{1B}[0m") == 2, "escape sequences take no room")
+        #expect(TextWidth.of("e\u{301}") == 1)
+    }
+
+    @Test func tableShrinksFlexibleColumns() {
+        let table = Table(
+            columns: [Table.Column("ID"), Table.Column("NAME", flexible: true, minimum: 4), Table.Column("STATUS")],
+            rows: [["1", "a very long run name indeed", "FINISHED"]]
+        )
+        let text = table.render(width: 30, style: .plain)
+        for line in text.split(separator: "\n") { #expect(TextWidth.of(String(line)) <= 30, "\(line)") }
+        #expect(text.contains("…"))
+        #expect(text.contains("FINISHED"))
+    }
+
+    @Test func formatting() {
+        #expect(Formatting.duration(milliseconds: 850) == "850ms")
+        #expect(Formatting.duration(milliseconds: 12_340) == "12.3s")
+        #expect(Formatting.duration(milliseconds: 245_000) == "4m 05s")
+        #expect(Formatting.duration(milliseconds: 7_380_000) == "2h 03m")
+        #expect(Formatting.duration(milliseconds: 273_600_000) == "3d 04h")
+        #expect(Formatting.number(100) == "100")
+        #expect(Formatting.number(0.251234567) == "0.251235")
+        #expect(Formatting.number(1.5e-7) == "1.5e-07")
+        #expect(Formatting.number(.nan) == "NaN")
+        #expect(Formatting.number(-.infinity) == "-inf")
+        #expect(Formatting.number(-0.0) == "0")
+        #expect(Formatting.bytes(512) == "512 B")
+        #expect(Formatting.bytes(1536) == "1.5 KB")
+        #expect(Formatting.bytes(50 * 1024 * 1024) == "50 MB")
+        #expect(Formatting.count(1234567) == "1,234,567")
+    }
+
+    @Test func progressLine() {
+        let line = ProgressBar.line(label: "downloading", done: 512 * 1024, total: 1024 * 1024, elapsed: .seconds(2), unit: .bytes, width: 100)
+        #expect(line.hasPrefix("downloading  [███████████████░░░░░░░░░░░░░░░]   50%  512 KB / 1.0 MB  256 KB/s  ETA 2.0s"))
+        let unknown = ProgressBar.line(label: "exporting", done: 2000, total: nil, elapsed: .seconds(1), unit: .points, width: 100)
+        #expect(unknown == "exporting  2,000  2,000 points/s")
+        let narrow = ProgressBar.line(label: "downloading", done: 1, total: 2, elapsed: .seconds(1), unit: .bytes, width: 30)
+        #expect(TextWidth.of(narrow) <= 29)
+    }
+
+    @Test func serverURLPrecedence() throws {
+        #expect(try ServerURL.resolve(flag: nil, environment: [:]) == "http://127.0.0.1:5000")
+        #expect(try ServerURL.resolve(flag: nil, environment: ["MLFLOW_TRACKING_URI": "http://m:1"]) == "http://m:1")
+        #expect(try ServerURL.resolve(flag: nil, environment: ["MLFLOW_TRACKING_URI": "http://m:1", "TRACK_URL": "http://t:2"]) == "http://t:2")
+        #expect(try ServerURL.resolve(flag: "https://f:3", environment: ["TRACK_URL": "http://t:2"]) == "https://f:3")
+        #expect(throws: ClientError.self) { try ServerURL.resolve(flag: nil, environment: ["MLFLOW_TRACKING_URI": "databricks"]) }
+    }
+}
+
+@Suite struct RendererTests {
+    static func comparison(longValues: Bool) -> Comparison {
+        let runs = (0..<3).map { index in
+            Run(
+                info: RunInfo(
+                    runID: String(repeating: "\(index)", count: 32), experimentID: "1", runName: "run-\(index)", userID: "",
+                    status: index == 2 ? .failed : .finished, startTime: 1_700_000_000_000, endTime: 1_700_000_060_000,
+                    artifactURI: "", lifecycleStage: .active
+                ),
+                data: RunData(params: [
+                    Param(key: "lr", value: "0.\(index + 1)"),
+                    Param(key: longValues ? "a_really_long_parameter_name_that_goes_on_and_on" : "opt", value: longValues ? String(repeating: "x", count: 80 + index) : "adam"),
+                ])
+            )
+        }
+        let summaries = runs.enumerated().map { index, run in
+            RunMetricSummary(runID: run.info.runID, key: "val_loss", last: 0.5 - Double(index) * 0.1, lastStep: 9, lastTimestamp: 0, min: 0.4 - Double(index) * 0.1, max: 2, count: 10)
+        }
+        return Comparison.build(runs: runs, experimentNames: ["1": "exp"], summaries: summaries, bestSteps: [:])
+    }
+
+    @Test(arguments: [40, 60, 80, 100, 160])
+    func everyLineFitsTheWidth(width: Int) {
+        for long in [false, true] {
+            let text = ComparisonRenderer(width: width, now: 0).render(Self.comparison(longValues: long))
+            for line in text.split(separator: "\n") {
+                #expect(TextWidth.of(String(line)) <= width, "width \(width): \(line)")
+            }
+        }
+    }
+
+    @Test func marksTheBestRunAndFoldsIdenticalParams() {
+        var comparison = Self.comparison(longValues: false)
+        let text = ComparisonRenderer(width: 100, now: 0).render(comparison)
+        let minLine = try? #require(text.split(separator: "\n").first { $0.contains(" min ") })
+        #expect(minLine?.hasSuffix("0.2 ★") == true, "run 2 has the lowest val_loss: \(minLine ?? "")")
+        #expect(text.contains("≠ lr"))
+        #expect(!text.contains("opt"), "identical params are hidden")
+        #expect(text.contains("1 identical hidden, --all shows them"))
+        let all = ComparisonRenderer(width: 100, showAll: true, now: 0).render(comparison)
+        #expect(all.contains("  opt"))
+        comparison.params = []
+        #expect(ComparisonRenderer(width: 100, now: 0).render(comparison).contains("PARAMS  none logged"))
+    }
+
+    @Test func colourOnlyWhenEnabled() {
+        let comparison = Self.comparison(longValues: false)
+        #expect(!ComparisonRenderer(width: 100, style: .plain, now: 0).render(comparison).contains("\u{1B}["))
+        let coloured = ComparisonRenderer(width: 100, style: Style(enabled: true), now: 0).render(comparison)
+        #expect(coloured.contains("\u{1B}[1;34mrun-0"))
+        #expect(coloured.contains("\u{1B}[1;32m0.2 ★"))
+        for line in coloured.split(separator: "\n") { #expect(TextWidth.of(String(line)) <= 100) }
+    }
+
+    @Test func colourEnvironment() {
+        #expect(!Terminal.colorEnabled(environment: ["NO_COLOR": "1"], fd: -1))
+        #expect(!Terminal.colorEnabled(environment: [:], fd: -1), "not a terminal")
+        #expect(Terminal.width(environment: ["COLUMNS": "123"]) == 123)
+    }
+}
+
+@Suite struct BrailleChartTests {
+    @Test func dotsOfASingleCell() {
+        // One series: a point at the top-left and one at the bottom-right of a 1×1 plot.
+        var lines: [String] = []
+        let chart = BrailleChart(title: "t", series: [BrailleChart.Series(name: "a", color: .blue, points: [(0, 1), (1, 0)])], width: 7, height: 2)
+        lines = chart.render(style: .plain)
+        #expect(lines[0] == "t")
+        // Labels "1", "0.5"? The middle label is that of the row's second dot; widths are 3.
+        #expect(lines.count == 2 + 1 + 2 + 1)
+        // A diagonal from the top-left to the bottom-right dot across 8×8 dots (4 columns, 2 rows).
+        #expect(lines[1] == "1 ┤⠑⢄")
+        #expect(lines[2] == "0 ┤  ⠑⢄")
+        #expect(lines[3].contains("└┬"))
+        #expect(lines.last == "  ⣿ a")
+    }
+
+    @Test func renderedChartIsExact() {
+        let chart = BrailleChart(
+            title: "loss",
+            series: [
+                BrailleChart.Series(name: "down", color: .blue, points: (0...9).map { (Double($0), Double(9 - $0)) }),
+                BrailleChart.Series(name: "flat", color: .yellow, points: (0...9).map { (Double($0), 4.5) }),
+            ],
+            width: 16, height: 3
+        )
+        let expected = [
+            "loss",
+            "  9 ┤⠑⠒⠤⡀",
+            "4.5 ┤⠤⠤⠤⠬⠶⠦⢤⡤⠤⠤⠤",
+            "  0 ┤       ⠈⠒⠤⣀",
+            "    └┬────┬────┬",
+            "step 0    5    9",
+            "  ⣿ down ⣿ flat",
+        ]
+        #expect(chart.render(style: .plain) == expected, Comment(rawValue: "\n" + chart.render(style: .plain).joined(separator: "\n")))
+    }
+
+    @Test func nonFiniteValuesBreakTheLineAndFlatSeriesGetARange() {
+        let chart = BrailleChart(title: "x", series: [BrailleChart.Series(name: "s", color: .green, points: [(0, 1), (1, .nan), (2, 1), (3, .infinity)])], width: 30, height: 4)
+        let lines = chart.render(style: .plain)
+        #expect(lines[1].contains("1.1"))
+        #expect(lines[4].contains("0.9"))
+        let empty = BrailleChart(title: "x", series: [BrailleChart.Series(name: "s", color: .green, points: [(0, .nan)])], width: 30).render(style: .plain)
+        #expect(empty == ["x", "  (no finite values to draw)"])
+    }
+
+    @Test func colouredCellsKeepTheWidth() {
+        let chart = BrailleChart(
+            title: "c", series: [
+                BrailleChart.Series(name: "a", color: .blue, points: [(0, 0), (10, 10)]),
+                BrailleChart.Series(name: "b", color: .yellow, points: [(0, 10), (10, 0)]),
+            ], width: 40, height: 6
+        )
+        let lines = chart.render(style: Style(enabled: true))
+        #expect(lines.contains { $0.contains("\u{1B}[34m") } && lines.contains { $0.contains("\u{1B}[33m") })
+        for line in lines { #expect(TextWidth.of(line) <= 40, "\(line)") }
+    }
+
+    @Test func bresenhamVisitsEveryDot() {
+        var dots: [(Int, Int)] = []
+        BrailleChart.line(from: (0, 0), to: (3, 1)) { dots.append(($0, $1)) }
+        #expect(dots.map(\.0) == [0, 1, 2, 3])
+        #expect(dots.first! == (0, 0) && dots.last! == (3, 1))
+    }
+}
+
+@Suite struct PathSafetyTests {
+    @Test(arguments: ["", "a", "a/b", "a/b/", "model.pkl", "x y/z;1", "…/é"])
+    func acceptsRelativeNames(path: String) {
+        #expect(SafePath.segments(path) != nil)
+    }
+
+    @Test(arguments: ["/etc/passwd", "..", "../x", "a/../b", "a/./b", ".", "a//b", "a\\b", "..\\x", "a/\0", "//x", "/"])
+    func refusesEscapes(path: String) {
+        #expect(SafePath.segments(path) == nil)
+    }
+
+    @Test func storeSegmentsOfArtifactURIs() throws {
+        #expect(try ArtifactService.storeSegments(ofURI: "mlflow-artifacts:/1/abc/artifacts", runID: "abc") == ["1", "abc", "artifacts"])
+        #expect(try ArtifactService.storeSegments(ofURI: "mlflow-artifacts://host:5000/1/abc/artifacts", runID: "abc") == ["1", "abc", "artifacts"])
+        #expect(throws: ClientError.self) { try ArtifactService.storeSegments(ofURI: "s3://bucket/x", runID: "abc") }
+        #expect(throws: ClientError.self) { try ArtifactService.storeSegments(ofURI: "mlflow-artifacts:/1/../../x", runID: "abc") }
+    }
+
+    @Test func downloadsNeverFollowSymbolicLinks() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("track-cli-links-\(UUID().uuidString.prefix(8))")
+        let outside = root.appendingPathComponent("outside")
+        let dest = root.appendingPathComponent("dest")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dest, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: dest.appendingPathComponent("link"), withDestinationURL: outside)
+        #expect(throws: ClientError.self) { _ = try ArtifactService.prepare(root: dest, local: ["link", "file.txt"]) }
+        #expect(throws: ClientError.self) { _ = try ArtifactService.prepare(root: dest, local: ["link"]) }
+        let ok = try ArtifactService.prepare(root: dest, local: ["sub", "file.txt"])
+        #expect(ok.path == dest.appendingPathComponent("sub/file.txt").path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+}
+
+/// Run resolution against a directory in memory.
+@Suite struct RunResolverTests {
+    struct Directory: RunDirectory {
+        var runs: [Run]
+        var experimentList = [Experiment(id: "0", name: "Default", artifactLocation: "", lifecycleStage: .active, creationTime: 0, lastUpdateTime: 0)]
+
+        func run(id: String) async throws -> Run? { runs.first { $0.info.runID == id } }
+        func experiments(viewType: ViewType) async throws -> [Experiment] { experimentList }
+        func experiment(idOrName: String) async throws -> Experiment {
+            guard let found = experimentList.first(where: { $0.id == idOrName || $0.name == idOrName }) else { throw ClientError.experimentNotFound(idOrName) }
+            return found
+        }
+        func searchAllRuns(experimentIDs: [String], filter: String, orderBy: [String], viewType: ViewType, limit: Int?) async throws -> [Run] {
+            // Understands the two filters the resolver writes.
+            if filter.hasPrefix("attributes.run_id LIKE '") {
+                let prefix = filter.dropFirst("attributes.run_id LIKE '".count).dropLast(2)
+                return runs.filter { $0.info.runID.hasPrefix(prefix) }
+            }
+            if filter.hasPrefix("attributes.run_name = ") {
+                let name = filter.dropFirst("attributes.run_name = ".count).dropFirst().dropLast()
+                return runs.filter { $0.info.runName == name }
+            }
+            return runs
+        }
+    }
+
+    static func run(_ id: String, _ name: String, deleted: Bool = false, start: Int64 = 0) -> Run {
+        Run(info: RunInfo(runID: id, experimentID: "0", runName: name, userID: "", status: .finished, startTime: start, endTime: nil, artifactURI: "", lifecycleStage: deleted ? .deleted : .active))
+    }
+
+    @Test func preferenceOfStages() async throws {
+        let directory = Directory(runs: [Self.run("aa11", "x", deleted: true), Self.run("bb22", "x")])
+        #expect(try await RunResolver(directory: directory).resolve("x").info.runID == "bb22")
+        #expect(try await RunResolver(directory: directory, preferredStage: .deleted).resolve("x").info.runID == "aa11")
+    }
+
+    @Test func ambiguityListsNewestFirst() async throws {
+        let directory = Directory(runs: [Self.run("ab01", "one", start: 1), Self.run("ab02", "two", start: 2), Self.run("cd03", "ab", start: 3)])
+        do {
+            _ = try await RunResolver(directory: directory).resolve("ab")
+            Issue.record("expected an ambiguity")
+        } catch let ClientError.ambiguousRun(input, candidates) {
+            #expect(input == "ab")
+            #expect(candidates.map(\.runID) == ["cd03", "ab02", "ab01"], "by prefix and by name, newest first")
+        }
+        #expect(try await RunResolver(directory: directory).resolve("AB01").info.runID == "ab01")
+        await #expect(throws: ClientError.runNotFound(input: "zz", scope: nil)) { try await RunResolver(directory: directory).resolve("zz") }
+    }
+
+    @Test func namesWithQuotes() async throws {
+        let directory = Directory(runs: [Self.run("1", "it's"), Self.run("2", #"say "hi""#), Self.run("3", #"both ' and ""#)])
+        for (name, id) in [("it's", "1"), (#"say "hi""#, "2"), (#"both ' and ""#, "3")] {
+            #expect(try await RunResolver(directory: directory).resolve(name).info.runID == id)
+        }
+    }
+}
