@@ -68,6 +68,7 @@ export function mount(root, params) {
 
   // ----------------------------------------------------------------- render
   let legendEl, controlsEl, gridEl, paramsEl, plotsEl;
+  let smoothCtl = null; // { slider, label } of the current controls
   function render() {
     lazy?.disconnect();
     for (const c of charts.values()) c.chart?.destroy();
@@ -139,6 +140,7 @@ export function mount(root, params) {
     };
     const smoothVal = h('span', { class: 'smooth-val' }, state.smooth.toFixed(2));
     const slider = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', value: String(state.smooth), 'aria-label': 'Smoothing (EMA weight)' });
+    smoothCtl = { slider, label: smoothVal };
     slider.addEventListener('input', () => { smoothVal.textContent = Number(slider.value).toFixed(2); setState({ smooth: Number(slider.value) }, { replace: true }); });
     const logCb = h('input', { type: 'checkbox' }); logCb.checked = state.log;
     logCb.addEventListener('change', () => setState({ log: logCb.checked }, { replace: true }));
@@ -314,7 +316,12 @@ export function mount(root, params) {
     if (prev.runs.join() !== state.runs.join()) { page.replaceChildren(loading('Loading runs…')); store.clear(); load(); return; }
     if (!runs.length) return;
     if (prev.metrics.join() !== state.metrics.join()) { render(); return; }
-    renderControls();
+    // Only the smoothing changed (the slider is being dragged): keep the slider element, or the drag ends.
+    const onlySmooth = prev.smooth !== state.smooth && prev.x === state.x && prev.log === state.log && prev.group === state.group && String(prev.zoom) === String(state.zoom);
+    if (onlySmooth && smoothCtl) {
+      if (Number(smoothCtl.slider.value) !== state.smooth) smoothCtl.slider.value = String(state.smooth);
+      smoothCtl.label.textContent = state.smooth.toFixed(2);
+    } else renderControls();
     if (prev.group !== state.group) renderLegend();
     if (prev.diff !== state.diff) renderParams();
     if (prev.pc !== state.pc || prev.sx !== state.sx || prev.sy !== state.sy) { parallel?.destroy(); scatter?.destroy(); renderPlots(); }
