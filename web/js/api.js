@@ -187,11 +187,17 @@ export async function metricSeries(runId, key, { maxPoints = 1000, minStep, maxS
   return { runId, key, ...toColumns(r.steps || [], r.timestamps || [], r.values || []) };
 }
 
-/** Run counts and last activity of one experiment: {count, running, last}. */
-export async function experimentSummary(experimentId, { signal } = {}) {
-  const r = await request('GET', TRACK + '/experiments/summaries', { query: { experiment_id: [experimentId] }, signal });
-  const s = (r.summaries || [])[0] || {};
-  return { count: num(s.run_count) || 0, running: num(s.running_count) || 0, last: num(s.last_activity) || 0 };
+/** Run counts and last activity of experiments: Map id -> {count, running, last}. Batches ids. */
+export async function experimentSummaries(ids, { signal, batch = 1000 } = {}) {
+  const out = new Map();
+  const chunks = [];
+  for (let i = 0; i < ids.length; i += batch) chunks.push(ids.slice(i, i + batch));
+  await Promise.all(chunks.map(async (chunk) => {
+    const r = await request('GET', TRACK + '/experiments/summaries', { query: { experiment_id: chunk }, signal });
+    for (const s of r.summaries || []) out.set(s.experiment_id, { count: num(s.run_count) || 0, running: num(s.running_count) || 0, last: num(s.last_activity) || 0 });
+  }));
+  for (const id of ids) if (!out.has(id)) out.set(id, { count: 0, running: 0, last: 0 });
+  return out;
 }
 
 /** Summaries for runs: Map runId -> { [key]: {last, last_step, last_timestamp, min, max, count} }. Batches ids. */

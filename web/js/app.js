@@ -31,7 +31,9 @@ function notFound(params) {
 }
 
 function route({ force = false } = {}) {
-  const { name, params } = matchRoute(location.hash);
+  const { name, params, canonical } = matchRoute(location.hash);
+  // links in MLflow's format (the client prints them) are shown as our own URL
+  if (canonical && canonical !== location.hash) history.replaceState(history.state, '', canonical);
   const key = pageKey(name, params);
   for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === 'experiments' && (name === 'experiments'));
   if (!force && current && current.key === key && typeof current.unmount.update === 'function') {
@@ -84,7 +86,7 @@ apiEvents.addEventListener('reachable', () => {
 
 const SHORTCUTS = [
   ['Anywhere', [['?', 'Show this help'], ['g e', 'Go to experiments'], ['/', 'Focus the search or filter box']]],
-  ['Lists and runs table', [['j ↓', 'Next row'], ['k ↑', 'Previous row'], ['Enter', 'Open'], ['x', 'Select / deselect run'], ['c', 'Compare selected runs'], ['Esc', 'Leave the filter box']]],
+  ['Lists and runs table', [['j ↓', 'Next row'], ['k ↑', 'Previous row'], ['Enter', 'Open'], ['x', 'Select / deselect (runs, experiments)'], ['c', 'Compare selected runs'], ['Esc', 'Leave the filter box']]],
   ['Charts', [['drag', 'Zoom into a step range'], ['double-click', 'Reset zoom']]],
 ];
 let lastG = 0;

@@ -100,3 +100,15 @@ test('non-JSON error bodies still produce readable errors', async () => {
   respond(502, '<html>bad gateway</html>');
   await assert.rejects(api.getExperiment('1'), (e) => e.code === 'UNREACHABLE');
 });
+
+test('experimentSummaries asks for many experiments in one request and fills the missing ones', async () => {
+  const calls = respond(200, { summaries: [{ experiment_id: '1', run_count: 12, running_count: 2, last_activity: 1700000000000 }] });
+  const m = await api.experimentSummaries(['1', '2']);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].url, '/api/2.0/track/experiments/summaries?experiment_id=1&experiment_id=2');
+  assert.deepEqual(m.get('1'), { count: 12, running: 2, last: 1700000000000 });
+  assert.deepEqual(m.get('2'), { count: 0, running: 0, last: 0 });
+  const many = respond(200, { summaries: [] });
+  await api.experimentSummaries(Array.from({ length: 2500 }, (_, i) => String(i)));
+  assert.equal(many.length, 3);
+});

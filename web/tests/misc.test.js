@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCSV } from '../js/lib/csv.js';
 import { previewKind, artifactRoot, joinPath, encodePath, sortEntries } from '../js/lib/artifacts.js';
-import { displayStatus, parseHeartbeat, runDuration } from '../js/lib/status.js';
+import { displayStatus, parseHeartbeat, runDuration, crashAfter } from '../js/lib/status.js';
 import { runColor, shade, ramp } from '../js/lib/colors.js';
 
 test('parseCSV handles quotes, doubled quotes, CRLF and row limits', () => {
@@ -44,6 +44,13 @@ test('crashed status from a stale heartbeat', () => {
   assert.equal(displayStatus({ status: 'RUNNING' }, {}, now), 'RUNNING');
   assert.equal(displayStatus({ status: 'FINISHED' }, { 'track.heartbeat': '1' }, now), 'FINISHED');
   assert.equal(parseHeartbeat('2024-01-01T00:00:00Z'), Date.parse('2024-01-01T00:00:00Z'));
+  // a run that beats every 10 minutes is crashed only after three missed beats
+  const slow = { 'track.heartbeat_interval_ms': '600000' };
+  assert.equal(crashAfter(slow), 1_800_000);
+  assert.equal(crashAfter({ 'track.heartbeat_interval_ms': '30000' }), 300_000);
+  assert.equal(crashAfter({}), 300_000);
+  assert.equal(displayStatus({ status: 'RUNNING' }, { ...slow, 'track.heartbeat': String(now - 1_000_000) }, now), 'RUNNING');
+  assert.equal(displayStatus({ status: 'RUNNING' }, { ...slow, 'track.heartbeat': String(now - 2_000_000) }, now), 'CRASHED');
   assert.equal(runDuration({ start_time: 1000, end_time: 4000 }), 3000);
   assert.equal(runDuration({ start_time: 1000, status: 'RUNNING' }, 5000), 4000);
   assert.equal(runDuration({ start_time: 1000, status: 'FAILED' }), null);

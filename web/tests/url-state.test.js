@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   parseHash, buildHash, matchRoute, parseColumn, columnId, toOrderBy, parseOrder, orderId,
   decodeRunsState, encodeRunsState, decodeCompareState, encodeCompareState, DEFAULT_ORDER,
+  experimentHash, splitIds,
 } from '../js/lib/url-state.js';
 
 test('routes', () => {
@@ -14,6 +15,33 @@ test('routes', () => {
   assert.equal(matchRoute('#/runs/abc').params.runId, 'abc');
   assert.equal(matchRoute('#/compare?runs=a,b').params.runs, 'a,b');
   assert.equal(matchRoute('#/nope/1/2').name, 'notfound');
+});
+
+test('several experiments in one runs table', () => {
+  const r = matchRoute('#/experiments/3,1,3,?filter=x');
+  assert.equal(r.name, 'runs');
+  assert.deepEqual(r.params.experimentIds, ['3', '1']);
+  assert.equal(r.params.experimentId, '3,1');
+  assert.equal(r.params.filter, 'x');
+  assert.deepEqual(matchRoute('#/experiments/7').params.experimentIds, ['7']);
+  assert.equal(matchRoute('#/experiments/,').name, 'notfound');
+  assert.equal(experimentHash(['1', '2'], { group: 'lr' }), '#/experiments/1,2?group=lr');
+  assert.equal(experimentHash('5'), '#/experiments/5');
+  assert.deepEqual(splitIds(' a, b,,a '), ['a', 'b']);
+});
+
+test('links in MLflow UI format open our pages', () => {
+  // what the mlflow client prints: "View run <name> at: http://host/#/experiments/0/runs/<id>"
+  const r = matchRoute('#/experiments/0/runs/abc123');
+  assert.deepEqual(r, { name: 'run', params: { runId: 'abc123' }, canonical: '#/runs/abc123' });
+  assert.equal(matchRoute('#/experiments/0/runs/abc/model-metrics').canonical, '#/runs/abc?tab=charts');
+  assert.equal(matchRoute('#/experiments/0/runs/abc/overview').canonical, '#/runs/abc');
+  const art = matchRoute('#/experiments/0/runs/abc/artifacts/plots/a%20b.png');
+  assert.deepEqual(art.params, { runId: 'abc', tab: 'artifacts', file: 'plots/a b.png' });
+  assert.equal(art.canonical, '#/runs/abc?tab=artifacts&file=plots/a+b.png');
+  const cmp = matchRoute('#/compare-runs?runs=' + encodeURIComponent('["a","b"]') + '&experiments=' + encodeURIComponent('["0"]'));
+  assert.deepEqual(cmp, { name: 'compare', params: { runs: 'a,b' }, canonical: '#/compare?runs=a,b' });
+  assert.equal(matchRoute('#/compare-runs?runs=a,b').params.runs, 'a,b');
 });
 
 test('filter survives a round trip through the hash, readable', () => {

@@ -1,6 +1,7 @@
 // Run status helpers. No DOM.
 
 export const HEARTBEAT_TAG = 'track.heartbeat';
+export const HEARTBEAT_INTERVAL_TAG = 'track.heartbeat_interval_ms';
 export const CRASH_AFTER_MS = 5 * 60 * 1000;
 
 /** Parse a heartbeat tag value: epoch ms, epoch seconds, or an ISO date. */
@@ -13,14 +14,23 @@ export function parseHeartbeat(v) {
 }
 
 /**
- * Status to display: the run's status, except a RUNNING run whose `track.heartbeat` tag
- * is older than 5 minutes is shown as CRASHED.
+ * How long a RUNNING run may go without a heartbeat before it counts as crashed: 5 minutes, or
+ * three missed beats when the run announced a slower interval (`track.heartbeat_interval_ms`).
+ */
+export function crashAfter(tags) {
+  const interval = Number(tags ? tags[HEARTBEAT_INTERVAL_TAG] : NaN);
+  return Number.isFinite(interval) && interval > 0 ? Math.max(CRASH_AFTER_MS, 3 * interval) : CRASH_AFTER_MS;
+}
+
+/**
+ * Status to display: the run's status, except a RUNNING run whose `track.heartbeat` tag is older
+ * than crashAfter(tags) is shown as CRASHED (the process died without ending the run).
  */
 export function displayStatus(info, tags, now = Date.now()) {
   const s = info?.status || 'UNKNOWN';
   if (s !== 'RUNNING') return s;
   const hb = parseHeartbeat(tags ? tags[HEARTBEAT_TAG] : undefined);
-  if (hb !== null && now - hb > CRASH_AFTER_MS) return 'CRASHED';
+  if (hb !== null && now - hb > crashAfter(tags)) return 'CRASHED';
   return s;
 }
 

@@ -29,9 +29,14 @@ export function parseHash(hash) {
   return { segments, query };
 }
 
+/** One path segment; commas stay readable (they separate ids: "#/experiments/1,2"). */
+function encodeSegment(s) {
+  return encodeURIComponent(String(s)).replace(/%2C/g, ',');
+}
+
 /** Build "#/a/b?x=1" from path segments and a params object; empty/null/false/default values are omitted. */
 export function buildHash(segments, params = {}) {
-  const path = '#/' + segments.map((s) => encodeURIComponent(String(s))).join('/');
+  const path = '#/' + segments.map(encodeSegment).join('/');
   const parts = [];
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === '' || v === false) continue;
@@ -42,19 +47,54 @@ export function buildHash(segments, params = {}) {
   return parts.length ? `${path}?${parts.join('&')}` : path;
 }
 
-/** Map a hash to { name, params }. */
+/** Ids from a comma-separated list, trimmed, without empties or repeats. */
+export function splitIds(v) {
+  return [...new Set(String(v ?? '').split(',').map((x) => x.trim()).filter(Boolean))];
+}
+
+/** MLflow UI run tabs -> our run page tabs. */
+const MLFLOW_RUN_TABS = { overview: 'overview', 'model-metrics': 'charts', 'system-metrics': 'charts', metrics: 'charts', artifacts: 'artifacts', artifactPath: 'artifacts' };
+
+/** The run ids of MLflow's compare link: runs=["a","b"] (JSON) or runs=a,b. */
+function mlflowRunList(v) {
+  if (!v) return [];
+  try { const a = JSON.parse(v); if (Array.isArray(a)) return a.map(String); } catch { /* not JSON */ }
+  return splitIds(v);
+}
+
+/**
+ * Map a hash to { name, params }, plus `canonical` (the hash to show instead) for the links the
+ * MLflow client prints ("View run at .../#/experiments/0/runs/<id>") and MLflow's compare links.
+ */
 export function matchRoute(hash) {
   const { segments, query } = parseHash(hash);
-  const [a, b] = segments;
+  const [a, b, c, d] = segments;
   if (segments.length === 0) return { name: 'experiments', params: { ...query } };
-  if (a === 'experiments' && b !== undefined && segments.length === 2) return { name: 'runs', params: { ...query, experimentId: b } };
+  if (a === 'experiments' && b !== undefined && segments.length === 2) {
+    const ids = splitIds(b);
+    if (ids.length) return { name: 'runs', params: { ...query, experimentId: ids.join(','), experimentIds: ids } };
+  }
   if (a === 'experiments' && segments.length === 1) return { name: 'experiments', params: { ...query } };
   if (a === 'runs' && b !== undefined && segments.length === 2) return { name: 'run', params: { ...query, runId: b } };
   if (a === 'compare' && segments.length === 1) return { name: 'compare', params: { ...query } };
+  // MLflow's own UI links: #/experiments/<e>/runs/<r>[/<tab>[/<artifact path>]]
+  if (a === 'experiments' && b !== undefined && c === 'runs' && d !== undefined) {
+    const tab = MLFLOW_RUN_TABS[segments[4]];
+    const file = tab === 'artifacts' && segments.length > 5 ? segments.slice(5).join('/') : '';
+    const params = { runId: d };
+    if (tab && tab !== 'overview') params.tab = tab;
+    if (file) params.file = file;
+    return { name: 'run', params, canonical: runHash(d, { tab: params.tab, file }) };
+  }
+  if (a === 'compare-runs' && segments.length === 1) {
+    const runs = mlflowRunList(query.runs).slice(0, 50);
+    return { name: 'compare', params: { runs: runs.join(',') }, canonical: compareHash({ runs }) };
+  }
   return { name: 'notfound', params: { path: segments.join('/') } };
 }
 
-export const experimentHash = (id, params) => buildHash(['experiments', id], params);
+/** Runs table of one experiment, or of several (ids as an array): "#/experiments/1,2". */
+export const experimentHash = (id, params) => buildHash(['experiments', Array.isArray(id) ? id.join(',') : id], params);
 export const runHash = (id, params) => buildHash(['runs', id], params);
 export const compareHash = (params) => buildHash(['compare'], params);
 

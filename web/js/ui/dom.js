@@ -5,7 +5,7 @@ import { formatTimestamp, formatRelative } from '../lib/format.js';
 
 export function statusPill(status) {
   const s = (status || 'UNKNOWN').toUpperCase();
-  const title = s === 'CRASHED' ? 'Still marked RUNNING, but no heartbeat for over 5 minutes' : undefined;
+  const title = s === 'CRASHED' ? 'Still marked RUNNING, but its heartbeat stopped: the process ended without finishing the run' : undefined;
   return h('span', { class: `pill pill-${s.toLowerCase()}`, title }, s.toLowerCase());
 }
 

@@ -7,7 +7,8 @@ import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatDuration, formatTimestamp, formatRelative, formatBytes, formatCount, plural } from '../lib/format.js';
 import { runHash, experimentHash } from '../lib/url-state.js';
-import { displayStatus, runDuration } from '../lib/status.js';
+import { displayStatus, runDuration, crashAfter } from '../lib/status.js';
+import { isSystemTag, describeSystemTags } from '../lib/system-tags.js';
 import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
 import { parseCSV } from '../lib/csv.js';
@@ -20,12 +21,6 @@ import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1500;
 const ACCENT = () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2563eb';
-const SYSTEM_TAGS = {
-  'mlflow.user': 'User', 'mlflow.source.name': 'Source', 'mlflow.source.type': 'Source type',
-  'mlflow.source.git.commit': 'Git commit', 'mlflow.runName': 'Run name', 'mlflow.parentRunId': 'Parent run',
-  'mlflow.note.content': 'Description', 'track.heartbeat': 'Last heartbeat',
-};
-
 function readState(p) {
   return {
     tab: ['overview', 'charts', 'artifacts'].includes(p.tab) ? p.tab : 'overview',
@@ -142,11 +137,12 @@ export function mount(root, params) {
     const src = t['mlflow.source.name'];
     const commit = t['mlflow.source.git.commit'];
     const parent = t['mlflow.parentRunId'];
+    const repo = t['mlflow.source.git.repoURL'] || t['mlflow.gitRepoURL'];
     const kv = (label, ...value) => [h('dt', null, label), h('dd', null, ...value)];
     const details = h('div', { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', null, 'Details')),
       h('div', { class: 'card-body' }, h('dl', { class: 'kv' },
-        ...kv('Status', statusPill(displayStatus(i, t)), displayStatus(i, t) === 'CRASHED' ? h('span', { class: 'muted small', style: { marginLeft: '8px' } }, 'no heartbeat for 5+ min') : null),
+        ...kv('Status', statusPill(displayStatus(i, t)), displayStatus(i, t) === 'CRASHED' ? h('span', { class: 'muted small', style: { marginLeft: '8px' } }, `no heartbeat for over ${Math.round(crashAfter(t) / 60_000)} min: the process ended without finishing the run`) : null),
         ...kv('Run ID', h('span', { class: 'id' }, run.id), copyButton(run.id)),
         ...kv('Experiment', h('a', { href: experimentHash(i.experiment_id), class: 'exp-crumb' }, exp?.name || i.experiment_id)),
         ...kv('Started', i.start_time ? h('span', null, formatTimestamp(i.start_time), h('span', { class: 'muted' }, ` · ${formatRelative(i.start_time)}`)) : h('span', { class: 'faint' }, '—')),
@@ -154,7 +150,9 @@ export function mount(root, params) {
         ...kv('Duration', dur === null ? h('span', { class: 'faint' }, '—') : formatDuration(dur)),
         ...kv('User', t['mlflow.user'] || i.user_id || h('span', { class: 'faint' }, '—')),
         ...kv('Source', src ? h('span', { class: 'mono', title: src }, src) : h('span', { class: 'faint' }, '—'), t['mlflow.source.type'] ? h('span', { class: 'tag', style: { marginLeft: '8px' } }, t['mlflow.source.type']) : null),
-        ...(commit ? kv('Git commit', h('span', { class: 'id', title: commit }, commit.slice(0, 12)), copyButton(commit, 'Copy commit')) : []),
+        ...(commit ? kv('Git commit', h('span', { class: 'id', title: commit }, commit.slice(0, 12)), copyButton(commit, 'Copy commit'),
+          t['mlflow.source.git.branch'] ? h('span', { class: 'tag', style: { marginLeft: '8px' } }, t['mlflow.source.git.branch']) : null) : []),
+        ...(repo ? kv('Repository', /^https?:\/\//i.test(repo) ? h('a', { href: repo, target: '_blank', rel: 'noopener noreferrer' }, repo) : h('span', { class: 'mono' }, repo)) : []),
         ...(parent ? kv('Parent run', h('a', { class: 'id', href: runHash(parent) }, parent)) : []),
         ...kv('Artifacts', h('span', { class: 'id' }, i.artifact_uri || '—')))));
 
@@ -187,10 +185,8 @@ export function mount(root, params) {
     // params
     const paramsCard = kvCard('Parameters', run.data.params, 'No parameters logged.');
     // tags
-    const isSystem = (k) => k.startsWith('mlflow.') || k.startsWith('track.');
-    const userTags = run.data.tags.filter((x) => !isSystem(x.key));
-    const sysTags = run.data.tags.filter((x) => isSystem(x.key) && x.key !== 'mlflow.note.content');
-    const tagsCard = kvCard('Tags', userTags, 'No tags.', sysTags);
+    const userTags = run.data.tags.filter((x) => !isSystemTag(x.key));
+    const tagsCard = kvCard('Tags', userTags, 'No tags.', systemTags(describeSystemTags(run.data.tags)));
 
     const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, paramsCard, tagsCard);
     bodyEl.replaceChildren(grid);
@@ -206,12 +202,24 @@ export function mount(root, params) {
     };
     fill('');
     const filter = sorted.length > 12 ? h('input', { class: 'input filter-mini', type: 'search', placeholder: 'Filter…', 'aria-label': `Filter ${title.toLowerCase()}`, oninput: (e) => fill(e.target.value.trim().toLowerCase()) }) : null;
-    const sys = system && system.length ? h('details', { class: 'sys-tags' }, h('summary', null, `System tags (${system.length})`),
-      h('table', { class: 'table' }, h('tbody', null, system.map((p) => h('tr', null, h('td', { class: 'key', title: p.key }, SYSTEM_TAGS[p.key] ? h('span', null, SYSTEM_TAGS[p.key], h('div', { class: 'faint small' }, p.key)) : p.key), h('td', { class: 'val' }, p.value)))))) : null;
     return h('div', { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', null, title), h('span', { class: 'muted small' }, formatCount(sorted.length)), filter ? h('div', { class: 'actions' }, filter) : null),
       sorted.length ? h('div', { class: 'card-scroll' }, h('table', { class: 'table' }, tbody)) : h('div', { class: 'card-empty' }, emptyText),
-      sys);
+      system);
+  }
+
+  /** System tags (mlflow.*, track.*) with readable names and values; the raw key under each name. */
+  function systemTags(list) {
+    if (!list.length) return null;
+    const value = (d) => {
+      if (d.kind === 'run') return h('a', { class: 'id', href: runHash(d.text) }, d.text);
+      if (d.kind === 'url') return h('a', { href: d.text, target: '_blank', rel: 'noopener noreferrer' }, d.text);
+      return h('span', { class: d.kind === 'mono' ? 'mono' : null, title: d.title || null }, d.text);
+    };
+    return h('details', { class: 'sys-tags', open: true }, h('summary', null, `System tags (${list.length})`),
+      h('table', { class: 'table' }, h('tbody', null, list.map((d) => h('tr', { 'data-key': d.key },
+        h('td', { class: 'sys-key', title: d.key }, d.label, d.label !== d.key ? h('div', { class: 'faint small mono' }, d.key) : null),
+        h('td', { class: 'sys-val' }, value(d)))))));
   }
 
   function updateMetricRows() {

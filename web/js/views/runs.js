@@ -1,22 +1,27 @@
-// #/experiments/<id>?filter=&order=&cols=&group= — the runs table.
+// #/experiments/<id>[,<id>...]?filter=&order=&cols=&group= — the runs table, of one experiment or
+// of several (cross-experiment work; an Experiment column appears).
 // Virtual scrolling over all loaded runs (pages of 1000 fetched up front), server-side order_by where
 // MLflow supports it (attributes, params, last metric values), client-side for the rest (duration,
-// min/max summaries). Group by a param, multi-select + compare, keyboard navigation, live polling.
+// experiment, min/max summaries). Group by a param, multi-select + compare, keyboard navigation,
+// live polling.
 
 import * as api from '../api.js';
 import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatDuration, formatRelative, formatTimestamp, formatCount, plural } from '../lib/format.js';
 import {
-  buildHash, runHash, compareHash, decodeRunsState, encodeRunsState, columnId, parseColumn,
+  runHash, compareHash, experimentHash, decodeRunsState, encodeRunsState, columnId, parseColumn,
   toOrderBy, orderId, DEFAULT_ORDER,
 } from '../lib/url-state.js';
-import { filterHints, applyHint, addClause } from '../lib/filter-hints.js';
+import { addClause } from '../lib/filter-hints.js';
 import { displayStatus, runDuration } from '../lib/status.js';
 import { groupBy, stats } from '../lib/aggregate.js';
 import { baseName } from '../lib/artifacts.js';
+import { defaultColumns } from '../lib/columns.js';
 import { errorBox, statusPill, poller, isTyping, toast } from '../ui/dom.js';
-import { openPopover } from '../ui/popover.js';
+import { filterBox } from '../ui/filter-box.js';
+import { openColumnPicker } from '../ui/column-picker.js';
+import { openExperimentPicker } from '../ui/experiment-picker.js';
 import { navigate, setTitle } from '../nav.js';
 import { firstRunHelp } from './experiments.js';
 
@@ -24,34 +29,26 @@ const PAGE = 1000;
 const MAX_RUNS = 100_000;
 const ROW_H = 34;
 const OVERSCAN = 10;
-const POLL_MS = 1500;
+const POLL_MS = 1000;
 
-const FIXED = [
-  { id: 'sel', w: 40 },
-  { id: 'status', w: 104, label: 'Status', sort: { kind: 'attr', key: 'status' } },
-  { id: 'name', w: 250, label: 'Run', sort: { kind: 'attr', key: 'run_name' } },
-  { id: 'start', w: 118, label: 'Started', sort: { kind: 'attr', key: 'start_time' } },
-  { id: 'duration', w: 92, label: 'Duration', sort: { kind: 'attr', key: 'duration' }, num: true },
-  { id: 'user', w: 100, label: 'User', sort: { kind: 'attr', key: 'user' } },
-  { id: 'source', w: 150, label: 'Source', sort: { kind: 'tag', key: 'mlflow.source.name' } },
+const SEL_COL = { id: 'sel', w: 40 };
+const STATUS_COL = { id: 'status', w: 100, label: 'Status', sort: { kind: 'attr', key: 'status' } };
+const NAME_COL = { id: 'name', w: 210, label: 'Run', sort: { kind: 'attr', key: 'run_name' } };
+const EXPERIMENT_COL = { id: 'experiment', w: 150, label: 'Experiment', sort: { kind: 'attr', key: 'experiment' } };
+const REST_COLS = [
+  { id: 'start', w: 112, label: 'Started', sort: { kind: 'attr', key: 'start_time' } },
+  { id: 'duration', w: 88, label: 'Duration', sort: { kind: 'attr', key: 'duration' }, num: true },
+  { id: 'user', w: 96, label: 'User', sort: { kind: 'attr', key: 'user' } },
+  { id: 'source', w: 120, label: 'Source', sort: { kind: 'tag', key: 'mlflow.source.name' } },
 ];
 
-const attrValue = (run, key, now) => {
-  switch (key) {
-    case 'status': return run.info.status;
-    case 'run_name': return run.name;
-    case 'start_time': return run.info.start_time;
-    case 'end_time': return run.info.end_time;
-    case 'duration': return runDuration(run.info, now);
-    case 'user': return run.tags['mlflow.user'] || run.info.user_id;
-  }
-  return undefined;
-};
-
 export function mount(root, params) {
-  const expId = params.experimentId;
+  const expIds = params.experimentIds || [params.experimentId];
+  const multi = expIds.length > 1;
+  const FIXED = [SEL_COL, STATUS_COL, NAME_COL, ...(multi ? [EXPERIMENT_COL] : []), ...REST_COLS];
   let state = decodeRunsState(params);
-  let exp = null;
+  const exps = new Map(); // id -> experiment
+  let missingExps = [];
   let runs = [];
   let byId = new Map();
   let keys = { metrics: new Map(), params: new Map(), tags: new Map() }; // key -> count of runs having it
@@ -72,29 +69,44 @@ export function mount(root, params) {
   const collapsed = new Set();
   let newRunsWaiting = 0;
   let sortingNote = '';
+  let defaults = null; // default columns, recomputed when runs arrive
+
+  const expName = (id) => exps.get(id)?.name ?? id;
+  const attrValue = (run, key, now) => {
+    switch (key) {
+      case 'status': return run.info.status;
+      case 'run_name': return run.name;
+      case 'start_time': return run.info.start_time;
+      case 'end_time': return run.info.end_time;
+      case 'duration': return runDuration(run.info, now);
+      case 'user': return run.tags['mlflow.user'] || run.info.user_id;
+      case 'experiment': return expName(run.info.experiment_id);
+    }
+    return undefined;
+  };
 
   // ----------------------------------------------------------------- DOM skeleton
   const page = h('div', { class: 'runs-page' });
-  const crumbs = h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Experiments'), h('span', { class: 'sep' }, '/'), h('span', { class: 'exp-crumb' }, '…'));
-  const titleEl = h('span', { class: 'title' }, '…');
+  const crumbs = h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Experiments'), h('span', { class: 'sep' }, '/'), h('span', { class: 'exp-crumb' }, multi ? `${expIds.length} experiments` : '…'));
+  const titleEl = h('span', { class: 'title' }, multi ? `Runs of ${expIds.length} experiments` : '…');
+  const expChips = h('div', { class: 'exp-chips', hidden: !multi });
   const subtitle = h('div', { class: 'subtitle' });
   const compareBtn = h('button', { class: 'btn btn-primary', type: 'button', disabled: true, onclick: () => compare(), title: 'Compare selected runs (c)' }, 'Compare');
   const clearSelBtn = h('button', { class: 'btn btn-ghost btn-sm', type: 'button', hidden: true, onclick: () => { selected.clear(); refreshRows(); updateSelectionUi(); } }, 'Clear selection');
-  const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => openColumnPicker() }, 'Columns');
+  const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => pickColumns() }, 'Columns');
+  const expsBtn = h('button', { class: 'btn', type: 'button', title: 'Show the runs of several experiments together', onclick: () => pickExperiments() }, 'Experiments');
   const groupSel = h('select', { class: 'input', 'aria-label': 'Group by', title: 'Group runs by a parameter' });
   groupSel.addEventListener('change', () => setState({ group: groupSel.value }));
   const header = h('div', { class: 'page-header' },
-    h('div', { style: { minWidth: 0 } }, crumbs, h('h1', null, titleEl), subtitle),
-    h('div', { class: 'actions' }, clearSelBtn, h('label', { class: 'toolbar-group small muted' }, 'Group by', groupSel), colsBtn, compareBtn));
+    h('div', { style: { minWidth: 0 } }, crumbs, h('h1', null, titleEl), expChips, subtitle),
+    h('div', { class: 'actions' }, clearSelBtn, h('label', { class: 'toolbar-group small muted' }, 'Group by', groupSel), expsBtn, colsBtn, compareBtn));
 
   // filter
-  const filterInput = h('input', { class: 'input mono filter-input', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: "Filter runs:  metrics.acc > 0.9 and params.optimizer = 'adam'", 'aria-label': 'Filter runs (MLflow search syntax)', id: 'runs-filter' });
-  const filterClear = h('button', { class: 'btn btn-ghost btn-sm filter-clear', type: 'button', title: 'Clear filter', onclick: () => { filterInput.value = ''; setState({ filter: '' }); } }, '✕');
-  const hintList = h('ul', { class: 'hints', role: 'listbox', hidden: true });
-  const filterErr = h('div', { class: 'inline-error', hidden: true, role: 'alert' });
-  const filterBox = h('div', { class: 'filter-box' },
-    h('div', { class: 'filter-wrap' }, h('span', { class: 'filter-icon', 'aria-hidden': 'true' }, '⌕'), filterInput, filterClear, hintList),
-    filterErr);
+  const filter = filterBox({
+    keys: () => ({ metrics: [...keys.metrics.keys()].sort(), params: [...keys.params.keys()].sort(), tags: [...keys.tags.keys(), 'mlflow.user', 'mlflow.source.name'].sort() }),
+    onApply: (text) => setState({ filter: text }),
+    onLeave: () => { scroller.focus(); setCursor(Math.max(0, cursor)); },
+  });
 
   // table
   const head = h('div', { class: 'vt-head', role: 'row' });
@@ -102,33 +114,27 @@ export function mount(root, params) {
   const scroller = h('div', { class: 'vt-scroll', role: 'grid', tabindex: '0', 'aria-label': 'Runs' }, head, body);
   const emptyEl = h('div', { class: 'vt-empty', hidden: true });
   const tableCard = h('div', { class: 'card vt-card' }, scroller, emptyEl);
-  page.append(header, filterBox, tableCard);
+  page.append(header, filter.el, tableCard);
   root.append(page);
 
   // ----------------------------------------------------------------- state <-> URL
   function setState(patch, { replace = false } = {}) {
     const next = { ...state, ...patch };
-    navigate(buildHash(['experiments', expId], encodeRunsState(next)), { replace });
+    navigate(experimentHash(expIds, encodeRunsState(next)), { replace });
   }
 
   function applyParams(p) {
     const next = decodeRunsState(p);
     const reload = next.filter !== state.filter || orderId(next.order) !== orderId(state.order);
     state = next;
-    filterInput.value = state.filter;
+    filter.setValue(state.filter);
     if (reload) loadRuns();
     else { renderHead(); rebuildItems(); renderRows(true); renderMeta(); }
   }
 
   // ----------------------------------------------------------------- columns
-  function defaultCols() {
-    const top = (m, n) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([k]) => k);
-    const ms = top(keys.metrics, 4).sort();
-    const ps = top(keys.params, 4).sort();
-    return [...ms.map((key) => ({ kind: 'metric', key, agg: 'last' })), ...ps.map((key) => ({ kind: 'param', key }))];
-  }
-  const cols = () => state.cols ?? defaultCols();
-  const colWidth = (c) => (c.kind === 'metric' ? 112 : c.kind === 'param' ? 118 : 130);
+  const cols = () => state.cols ?? (defaults ??= defaultColumns(runs));
+  const colWidth = (c) => (c.kind === 'metric' ? 104 : c.kind === 'param' ? 112 : 130);
   const needsSummaries = () => cols().some((c) => c.kind === 'metric' && c.agg !== 'last') || (state.order.col.kind === 'metric' && state.order.col.agg !== 'last');
 
   function cellValue(run, col) {
@@ -146,17 +152,41 @@ export function mount(root, params) {
   }
 
   // ----------------------------------------------------------------- loading
-  async function loadExperiment() {
-    try {
-      exp = await cached(`exp:${expId}`, 60_000, () => api.getExperiment(expId));
-      titleEl.textContent = exp.name;
-      crumbs.querySelector('.exp-crumb').textContent = exp.name;
-      setTitle(exp.name);
-      renderMeta();
-    } catch (e) {
-      if (api.isAbort(e)) return;
-      if (e.status === 404) { page.replaceChildren(errorBox(e, { title: `Experiment ${expId} not found` })); stopPoll(); }
+  async function loadExperiments() {
+    const results = await Promise.all(expIds.map((id) => cached(`exp:${id}`, 60_000, () => api.getExperiment(id)).then((e) => e, (e) => e)));
+    if (life.signal.aborted) return;
+    results.forEach((r, i) => { if (!(r instanceof Error)) exps.set(expIds[i], r); });
+    missingExps = expIds.filter((_, i) => results[i] instanceof Error && results[i].status === 404);
+    if (!multi) {
+      const r = results[0];
+      if (r instanceof Error) {
+        if (r.status === 404) { page.replaceChildren(errorBox(r, { title: `Experiment ${expIds[0]} not found` })); stopPoll(); }
+        return;
+      }
+      titleEl.textContent = r.name;
+      crumbs.querySelector('.exp-crumb').textContent = r.name;
+      setTitle(r.name);
+    } else {
+      setTitle(`${expIds.length} experiments`);
+      renderExpChips();
+      if (!loadingRuns && state.order.col.kind === 'attr' && state.order.col.key === 'experiment') { clientSort(generation); rebuildItems(); }
+      refreshRows();
     }
+    renderMeta();
+  }
+
+  /** The experiments of a cross-experiment table, each linking to its own table, removable. */
+  function renderExpChips() {
+    expChips.replaceChildren(...expIds.map((id) => h('span', { class: `run-chip${missingExps.includes(id) ? ' is-missing' : ''}`, title: missingExps.includes(id) ? `Experiment ${id} does not exist` : `Experiment ${id}` },
+      h('a', { href: experimentHash(id) }, expName(id)),
+      h('button', { class: 'x', type: 'button', title: 'Remove from this table', 'aria-label': `Remove ${expName(id)}`, onclick: () => navigate(experimentHash(expIds.filter((x) => x !== id), encodeRunsState(state))) }, '×'))));
+  }
+
+  async function pickExperiments() {
+    let all;
+    try { all = await cached('exp-list', 10_000, () => api.listAllExperiments()); }
+    catch (e) { toast(`Could not list experiments: ${e.message}`); return; }
+    openExperimentPicker(expsBtn, { experiments: all, selected: expIds, onApply: (ids) => navigate(experimentHash(ids, encodeRunsState(state))) });
   }
 
   function indexKeys(list) {
@@ -172,20 +202,21 @@ export function mount(root, params) {
     ctl.abort();
     ctl = new AbortController();
     const signal = ctl.signal;
-    runs = []; byId = new Map(); keys = { metrics: new Map(), params: new Map(), tags: new Map() };
+    runs = []; byId = new Map(); keys = { metrics: new Map(), params: new Map(), tags: new Map() }; defaults = null;
     loadingRuns = true; truncated = false; loadError = null; filterError = null; newRunsWaiting = 0;
     cursor = -1;
-    renderMeta(); renderFilterError();
+    renderMeta(); filter.setError(null);
     const serverOrder = toOrderBy(state.order.col, state.order.desc);
     const orderBy = serverOrder ? [serverOrder, 'attributes.start_time DESC'] : ['attributes.start_time DESC'];
     let token = null;
     let first = true;
     try {
       do {
-        const pageRes = await api.searchRuns({ experimentIds: [expId], filter: state.filter, orderBy, maxResults: PAGE, pageToken: token, signal });
+        const pageRes = await api.searchRuns({ experimentIds: expIds, filter: state.filter, orderBy, maxResults: PAGE, pageToken: token, signal });
         if (gen !== generation) return;
         for (const r of pageRes.runs) { if (!byId.has(r.id)) { byId.set(r.id, runs.length); runs.push(r); } }
         indexKeys(pageRes.runs);
+        if (first) defaults = null;
         token = pageRes.nextPageToken;
         if (first) { first = false; renderHead(); }
         rebuildItems(); renderRows(true); renderMeta();
@@ -198,7 +229,7 @@ export function mount(root, params) {
     }
     loadingRuns = false;
     if (!serverOrder) await clientSort(gen);
-    renderHead(); rebuildItems(); renderRows(true); renderMeta(); renderFilterError();
+    renderHead(); rebuildItems(); renderRows(true); renderMeta(); filter.setError(filterError);
   }
 
   async function clientSort(gen) {
@@ -246,7 +277,7 @@ export function mount(root, params) {
   async function poll() {
     if (loadingRuns) return;
     if (!runs.length && !state.filter && !loadError && !filterError) { // empty experiment: wait for the first run
-      const r = await api.searchRuns({ experimentIds: [expId], maxResults: 1, signal: life.signal });
+      const r = await api.searchRuns({ experimentIds: expIds, maxResults: 1, signal: life.signal });
       if (r.runs.length) loadRuns();
       return;
     }
@@ -254,7 +285,7 @@ export function mount(root, params) {
     const liveIds = runs.filter((r) => r.info.status === 'RUNNING').map((r) => r.id);
     const serverOrder = toOrderBy(state.order.col, state.order.desc);
     const res = await api.searchRuns({
-      experimentIds: [expId], filter: addClause(state.filter, "attributes.status = 'RUNNING'"),
+      experimentIds: expIds, filter: addClause(state.filter, "attributes.status = 'RUNNING'"),
       orderBy: serverOrder ? [serverOrder] : undefined, maxResults: PAGE, signal: life.signal,
     });
     if (gen !== generation) return;
@@ -350,6 +381,7 @@ export function mount(root, params) {
       cell('sel', cb),
       cell('', statusPill(displayStatus(run.info, run.tags, now))),
       cell('name', h('a', { href: runHash(run.id), title: `${run.name}\n${run.id}` }, run.name)),
+      multi ? cell('ellipsis muted', h('span', { title: `Experiment ${run.info.experiment_id}` }, expName(run.info.experiment_id))) : null,
       cell('muted', h('span', { title: formatTimestamp(run.info.start_time) }, formatRelative(run.info.start_time, now))),
       cell('num', dur === null ? '' : formatDuration(dur)),
       cell('ellipsis', user),
@@ -376,7 +408,7 @@ export function mount(root, params) {
     const label = group.value === null ? h('span', { class: 'faint' }, `${state.group} not set`) : h('span', null, h('span', { class: 'muted' }, `${state.group} = `), h('span', { class: 'mono-val' }, group.value));
     return h('div', { class: `vt-row is-group${i === cursor ? ' is-cursor' : ''}`, role: 'row', 'data-i': i },
       cell('sel', cb),
-      h('div', { class: 'vt-cell group-label', role: 'gridcell', style: { gridColumn: 'span 6' } },
+      h('div', { class: 'vt-cell group-label', role: 'gridcell', style: { gridColumn: `span ${FIXED.length - 1}` } },
         h('span', { class: 'chev' }, isCollapsed ? '▸' : '▾'), label, h('span', { class: 'group-count' }, plural(group.items.length, 'run'))),
       ...aggCells, cell(''));
   }
@@ -428,7 +460,7 @@ export function mount(root, params) {
     if (sortingNote) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), sortingNote));
     if (running) parts.push(h('span', { class: 'live', title: 'Updating every 1.5 s' }, `${running} running · live`));
     if (newRunsWaiting) parts.push(h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadRuns() }, `${newRunsWaiting} new — refresh`));
-    if (exp) parts.push(h('span', { class: 'id', title: 'Experiment id' }, `id ${exp.experiment_id}`));
+    if (!multi) parts.push(h('span', { class: 'id', title: 'Experiment id' }, `id ${expIds[0]}`));
     subtitle.replaceChildren(...parts);
     // empty states & errors
     const showEmpty = !loadingRuns && runs.length === 0;
@@ -437,14 +469,9 @@ export function mount(root, params) {
     if (loadError) emptyEl.replaceChildren(errorBox(loadError, { title: 'Could not load runs' }));
     else if (showEmpty && filterError) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'Check the filter'), h('p', null, 'The server could not parse it; see the message under the filter box.')));
     else if (showEmpty && state.filter) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs match this filter'), h('p', null, 'Try a looser condition, or clear the filter.'), h('button', { class: 'btn', type: 'button', onclick: () => setState({ filter: '' }) }, 'Clear filter')));
-    else if (showEmpty) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs yet'), h('p', null, 'Log a run to this experiment and it will show up here right away.'), firstRunHelp(exp?.name || `experiment ${expId}`)));
+    else if (showEmpty && multi) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs in these experiments yet'), h('p', null, 'Runs logged to any of them will show up here right away.')));
+    else if (showEmpty) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs yet'), h('p', null, 'Log a run to this experiment and it will show up here right away.'), firstRunHelp(exps.get(expIds[0])?.name || null, expIds[0])));
     colsBtn.disabled = !runs.length && !state.cols;
-  }
-
-  function renderFilterError() {
-    filterErr.hidden = !filterError;
-    filterInput.classList.toggle('is-invalid', !!filterError);
-    filterErr.textContent = filterError ? filterError.message : '';
   }
 
   function updateSelectionUi() {
@@ -520,7 +547,7 @@ export function mount(root, params) {
       case 'x': if (cursor >= 0) { e.preventDefault(); toggleSelect(cursor, e.shiftKey); } break;
       case 'X': if (cursor >= 0) { e.preventDefault(); toggleSelect(cursor, true); } break;
       case 'c': e.preventDefault(); compare(); break;
-      case '/': e.preventDefault(); filterInput.focus(); filterInput.select(); break;
+      case '/': e.preventDefault(); filter.focus(); break;
       case 'Home': e.preventDefault(); setCursor(0); break;
       case 'End': e.preventDefault(); setCursor(items.length - 1); break;
       case 'PageDown': e.preventDefault(); setCursor(cursor + Math.floor(scroller.clientHeight / ROW_H) - 1); break;
@@ -529,91 +556,22 @@ export function mount(root, params) {
   }
   document.addEventListener('keydown', onKey);
 
-  // ----------------------------------------------------------------- filter hints
-  let hint = null;
-  let hintIndex = -1;
-  function updateHints() {
-    const keyLists = { metrics: [...keys.metrics.keys()].sort(), params: [...keys.params.keys()].sort(), tags: [...keys.tags.keys(), 'mlflow.user', 'mlflow.source.name'].sort() };
-    hint = filterHints(filterInput.value, filterInput.selectionStart ?? filterInput.value.length, keyLists);
-    hintIndex = -1;
-    renderHints();
-  }
-  function renderHints() {
-    const show = hint && hint.items.length && document.activeElement === filterInput;
-    hintList.hidden = !show;
-    if (!show) return;
-    hintList.replaceChildren(...hint.items.map((it, k) => h('li', { role: 'option', class: k === hintIndex ? 'is-active' : '', 'aria-selected': String(k === hintIndex), onpointerdown: (e) => { e.preventDefault(); pick(k); } }, h('span', { class: 'mono' }, it.label), h('span', { class: 'hint-kind' }, it.detail))));
-  }
-  function pick(k) {
-    const out = applyHint(filterInput.value, hint, hint.items[k]);
-    filterInput.value = out.text;
-    filterInput.setSelectionRange(out.cursor, out.cursor);
-    updateHints();
-  }
-  filterInput.addEventListener('input', updateHints);
-  filterInput.addEventListener('focus', updateHints);
-  filterInput.addEventListener('click', updateHints);
-  filterInput.addEventListener('blur', () => { hintList.hidden = true; });
-  filterInput.addEventListener('keydown', (e) => {
-    const open = !hintList.hidden && hint?.items.length;
-    if (e.key === 'ArrowDown' && open) { e.preventDefault(); hintIndex = (hintIndex + 1) % hint.items.length; renderHints(); }
-    else if (e.key === 'ArrowUp' && open) { e.preventDefault(); hintIndex = (hintIndex - 1 + hint.items.length) % hint.items.length; renderHints(); }
-    else if ((e.key === 'Tab' && open) || (e.key === 'Enter' && open && hintIndex >= 0)) { e.preventDefault(); pick(Math.max(0, hintIndex)); }
-    else if (e.key === 'Enter') { e.preventDefault(); hintList.hidden = true; setState({ filter: filterInput.value.trim() }); }
-    else if (e.key === 'ArrowDown' && !open) { e.preventDefault(); scroller.focus(); setCursor(Math.max(0, cursor)); }
-    else if (e.key === 'Escape') { e.preventDefault(); if (open) { hintList.hidden = true; } else { filterInput.value = state.filter; filterInput.blur(); scroller.focus(); } }
-  });
-
   // ----------------------------------------------------------------- column picker
-  function openColumnPicker() {
-    let current = cols().map(columnId);
-    const search = h('input', { class: 'input', type: 'search', placeholder: 'Find a param or metric…', 'aria-label': 'Find column' });
-    const list = h('div', { class: 'picker-list' });
-    const commit = () => setState({ cols: current.map(parseColumn).filter(Boolean) }, { replace: true });
-    const toggle = (id, on) => {
-      current = current.filter((x) => x !== id);
-      if (on) current.push(id);
-      commit();
-    };
-    const renderList = () => {
-      const q = search.value.trim().toLowerCase();
-      const match = (k) => !q || k.toLowerCase().includes(q);
-      const section = (title, entries) => (entries.length ? [h('div', { class: 'picker-section' }, title), ...entries] : []);
-      const metricRows = [...keys.metrics.keys()].sort().filter(match).map((k) => h('div', { class: 'picker-row' },
-        h('span', { class: 'mono ellipsis grow', title: k }, k),
-        ...['last', 'min', 'max'].map((agg) => {
-          const id = columnId({ kind: 'metric', key: k, agg });
-          const cb = h('input', { type: 'checkbox' }); cb.checked = current.includes(id);
-          cb.addEventListener('change', () => toggle(id, cb.checked));
-          return h('label', { class: 'check small' }, cb, agg);
-        })));
-      const simple = (kind, m) => [...m.keys()].sort().filter(match).map((k) => {
-        const id = columnId({ kind, key: k });
-        const cb = h('input', { type: 'checkbox' }); cb.checked = current.includes(id);
-        cb.addEventListener('change', () => toggle(id, cb.checked));
-        return h('label', { class: 'picker-row check' }, cb, h('span', { class: 'mono ellipsis', title: k }, k));
-      });
-      list.replaceChildren(...section('Metrics', metricRows), ...section('Params', simple('param', keys.params)), ...section('Tags', simple('tag', keys.tags)));
-      if (!list.children.length) list.append(h('div', { class: 'muted small', style: { padding: '12px' } }, 'Nothing matches.'));
-    };
-    search.addEventListener('input', renderList);
-    renderList();
-    const content = h('div', { class: 'picker' },
-      h('div', { class: 'picker-head' }, search),
-      list,
-      h('div', { class: 'picker-foot' },
-        h('button', { class: 'btn btn-ghost btn-sm', type: 'button', onclick: () => { current = []; commit(); renderList(); } }, 'Hide all'),
-        h('button', { class: 'btn btn-ghost btn-sm', type: 'button', onclick: () => { setState({ cols: null }, { replace: true }); pop.close(); } }, 'Reset to defaults')));
-    const pop = openPopover(colsBtn, content, { align: 'right' });
-    search.focus();
+  function pickColumns() {
+    openColumnPicker(colsBtn, {
+      keys,
+      current: cols().map(columnId),
+      onChange: (ids) => setState({ cols: ids.map(parseColumn).filter(Boolean) }, { replace: true }),
+      onReset: () => setState({ cols: null }, { replace: true }),
+    });
   }
 
   // ----------------------------------------------------------------- go
-  filterInput.value = state.filter;
+  filter.setValue(state.filter);
   updateSelectionUi();
   renderHead();
   renderMeta();
-  loadExperiment();
+  loadExperiments();
   loadRuns();
 
   const unmount = () => {

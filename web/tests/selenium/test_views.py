@@ -10,7 +10,7 @@ def test_experiments_list(ui, seed):
     names = [e.text for e in ui.finds(".exp-table a.exp-name")]
     assert set(names) == {"Default", "vision-sweep", "live-demo"}
     counts = ui.js("""return Object.fromEntries([...document.querySelectorAll('.exp-table tbody tr')]
-        .map((tr) => [tr.querySelector('a.exp-name').textContent, tr.children[2].textContent.trim()]))""")
+        .map((tr) => [tr.querySelector('a.exp-name').textContent, tr.querySelector('td.runs-count').textContent.trim()]))""")
     assert counts["vision-sweep"] == "10" and counts["live-demo"] == "2", counts
     assert "1 running" in ui.find(".exp-table").text  # live-demo's RUNNING run
     assert ui.d.title.startswith("Experiments")
