@@ -1,6 +1,7 @@
 """The Tracker: non-blocking logging, a background sender, retries, spool, lifecycle."""
 from __future__ import annotations
 
+import atexit
 import getpass
 import os
 import platform
@@ -12,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
@@ -23,6 +25,39 @@ from ._spool import SpoolWriter, default_spool_dir, mark_synced, now_ms, replay
 HEARTBEAT_TAG = "track.heartbeat"
 HEARTBEAT_INTERVAL_TAG = "track.heartbeat_interval_ms"
 _NAME = re.compile(r"^[/\w.\- :]*$", re.UNICODE)
+
+
+# Trackers whose run is not finished yet: at interpreter exit they are flushed and finished, so a
+# script that never calls finish() still loses nothing it logged. The sender thread is a daemon:
+# without this it would die with points still queued.
+_unfinished: "weakref.WeakSet[Tracker]" = weakref.WeakSet()
+_atexit_lock = threading.Lock()
+_atexit_registered = False
+
+
+def _finish_at_exit() -> None:
+    # sys.last_type is set when an uncaught exception ended the program.
+    ended_by = getattr(sys, "last_type", None)
+    if ended_by is None:
+        status = "FINISHED"
+    elif issubclass(ended_by, KeyboardInterrupt):
+        status = "KILLED"
+    else:
+        status = "FAILED"
+    for tracker in list(_unfinished):
+        try:
+            tracker.finish(status)
+        except Exception:  # noqa: BLE001 - reported through on_error/last_error already
+            pass
+
+
+def _track_until_exit(tracker: "Tracker") -> None:
+    global _atexit_registered
+    with _atexit_lock:
+        if not _atexit_registered:
+            atexit.register(_finish_at_exit)
+            _atexit_registered = True
+    _unfinished.add(tracker)
 
 
 def _valid_name(key: str) -> bool:
@@ -105,6 +140,8 @@ class Tracker:
     kept in ``last_error`` (and passed to ``on_error``) without stalling the queue.
 
     Use as a context manager (FINISHED / FAILED / KILLED on KeyboardInterrupt) or call ``finish()``.
+    A run still open when the interpreter exits is flushed and finished then (FAILED after an
+    uncaught exception, KILLED after an uncaught KeyboardInterrupt).
     """
 
     def __init__(self, experiment: str = "Default", run_name: Optional[str] = None,
@@ -181,6 +218,7 @@ class Tracker:
                 self._failed(error)
         self._thread = threading.Thread(target=self._loop, name=f"track-sender-{self.run_key[:8]}", daemon=True)
         self._thread.start()
+        _track_until_exit(self)
 
     # ------------------------------------------------------------------------------------------
     # Public API
@@ -273,6 +311,7 @@ class Tracker:
             self._wake.set()
             event.wait()
         self._thread.join()
+        _unfinished.discard(self)
         if self._finish_result is not None:
             raise self._finish_result
 
