@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "TrackCore"),
@@ -37,6 +39,9 @@ let package = Package(
             dependencies: [
                 "TrackCore", "TrackAPI", "TrackSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "TrackServerTests",
             dependencies: [
-                "TrackServer", "TrackAPI", "TrackCore",
+                "TrackServer", "TrackAPI", "TrackCore", "TrackSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

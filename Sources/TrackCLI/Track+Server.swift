@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import TrackCore
 import TrackServer
 
 extension Track {
@@ -13,7 +14,9 @@ extension Track {
                 With no flags it listens on http://127.0.0.1:5000 and keeps everything in ./track-data \
                 (one SQLite file and an artifacts folder). Every flag can also be set with an \
                 environment variable: TRACK_HOST, TRACK_PORT, TRACK_DATA_DIR, TRACK_BACKEND_STORE_URI, \
-                TRACK_ARTIFACT_ROOT, TRACK_WEB_ROOT, TRACK_LOG_LEVEL, TRACK_ALLOWED_HOSTS.
+                TRACK_ARTIFACT_ROOT, TRACK_WEB_ROOT, TRACK_LOG_LEVEL, TRACK_ALLOWED_HOSTS, TRACK_AUTH=1. \
+                On an address other than loopback it refuses to start without --auth (or an explicit \
+                --insecure-no-auth).
                 """
         )
 
@@ -44,6 +47,12 @@ extension Track {
         @Flag(name: .customLong("durable"), help: "Make every commit survive power loss (fsync per commit), not only a crash of the process.")
         var durable = false
 
+        @Flag(name: .customLong("auth"), help: "Require a user name and password or an access token on every request (create users with `track users add`).")
+        var auth = false
+
+        @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on an address other than loopback without --auth.")
+        var insecureNoAuth = false
+
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let levelName = logLevel ?? environment["TRACK_LOG_LEVEL"] ?? "info"
@@ -71,9 +80,19 @@ extension Track {
                 webRoot: (webRoot ?? environment["TRACK_WEB_ROOT"]).map { URL(fileURLWithPath: $0) },
                 allowedHosts: hosts,
                 logLevel: level,
-                durableAgainstPowerLoss: durable
+                durableAgainstPowerLoss: durable,
+                requiresAuthentication: auth || ["1", "true", "yes"].contains(environment["TRACK_AUTH"]?.lowercased() ?? ""),
+                allowsInsecureNoAuth: insecureNoAuth
             )
-            let app = try await TrackServerApplication.build(configuration)
+            let app: any ApplicationProtocol
+            do {
+                app = try await TrackServerApplication.build(configuration)
+            } catch let error as TrackError {
+                // A refusal to start (no users with --auth, a public address without it): the
+                // message says what to do.
+                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+                throw ExitCode.failure
+            }
             try await app.runService()
         }
     }

@@ -16,6 +16,18 @@ public struct APIClient: Sendable {
     let http: HTTPClient
     /// The time one API call may take.
     public var timeout: Duration
+    /// The `Authorization` header sent with every request, from the variables the mlflow client
+    /// reads: `MLFLOW_TRACKING_TOKEN` (Bearer), else `MLFLOW_TRACKING_USERNAME` and
+    /// `MLFLOW_TRACKING_PASSWORD` (Basic).
+    public var authorization: String? = APIClient.authorization(environment: ProcessInfo.processInfo.environment)
+
+    public static func authorization(environment: [String: String]) -> String? {
+        if let token = environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty { return "Bearer " + token }
+        if let user = environment["MLFLOW_TRACKING_USERNAME"], let password = environment["MLFLOW_TRACKING_PASSWORD"] {
+            return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
+        return nil
+    }
 
     /// The client the commands share: a refused connection fails at once (the shared client of
     /// AsyncHTTPClient retries connecting until its connect timeout, a minute and a half, which
@@ -98,9 +110,14 @@ public struct APIClient: Sendable {
         }
     }
 
-    /// Sends a request; connection failures become ``ClientError/unreachable``.
+    /// Sends a request (with the credentials of the environment, if any); connection failures
+    /// become ``ClientError/unreachable``.
     func send(_ request: HTTPClientRequest, timeout: Duration? = nil) async throws -> HTTPClientResponse {
         let limit = timeout ?? self.timeout
+        var request = request
+        if let authorization, !request.headers.contains(name: "Authorization") {
+            request.headers.add(name: "Authorization", value: authorization)
+        }
         do {
             return try await http.execute(request, timeout: .nanoseconds(Int64(limit.components.seconds) * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000))
         } catch is CancellationError {

@@ -1,4 +1,5 @@
 import Foundation
+import TrackCore
 
 /// Where the server is: `--url`, else `TRACK_URL`, else `MLFLOW_TRACKING_URI`, else
 /// `http://127.0.0.1:5000`.
@@ -30,6 +31,8 @@ public enum CommandRunner {
             try await body()
             return 0
         } catch let error as ClientError {
+            Terminal.writeError("error: " + error.message + "\n")
+        } catch let error as TrackError {
             Terminal.writeError("error: " + error.message + "\n")
         } catch {
             Terminal.writeError("error: \(error)\n")

@@ -13,8 +13,18 @@ public enum TrackServerApplication {
             logger.logLevel = configuration.logLevel
             return logger
         }()
+        if !configuration.requiresAuthentication, !configuration.allowsInsecureNoAuth, !ServerConfiguration.isLoopback(configuration.host) {
+            throw TrackError.invalidParameter(
+                "Refusing to listen on \(configuration.host) without authentication: anyone who can reach it could read and change every run. Turn authentication on with --auth (create users with `track users add`), or accept the risk with --insecure-no-auth."
+            )
+        }
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         let store = try makeStore(configuration, logger: logger)
+        if configuration.requiresAuthentication, try await store.users().isEmpty {
+            throw TrackError.invalidParameter(
+                "Authentication is on but there are no users yet: create the first with `track users add NAME --role admin --data-dir \(configuration.dataDirectory.path)`."
+            )
+        }
         let artifacts = try LocalArtifactStore(root: configuration.resolvedArtifactRoot)
         let router = buildRouter(store: store, artifacts: artifacts, configuration: configuration, logger: logger)
         return Application(
@@ -47,12 +57,13 @@ public enum TrackServerApplication {
         throw TrackError.invalidParameter("Unsupported backend store URI '\(uri)'. Use sqlite:///path/to/track.db.")
     }
 
-    static func buildRouter<Store: TrackingStore>(
+    static func buildRouter<Store: TrackingStore & UserStore>(
         store: Store, artifacts: LocalArtifactStore, configuration: ServerConfiguration, logger: Logger
     ) -> Router<TrackRequestContext> {
         let router = Router(context: TrackRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: HostAllowListMiddleware(allowed: Set(configuration.allowedHosts)))
+        router.add(middleware: AuthenticationMiddleware(authenticator: configuration.requiresAuthentication ? Authenticator(users: store) : nil))
         if configuration.logLevel <= .debug {
             router.add(middleware: LogRequestsMiddleware(.debug))
         }

@@ -19,11 +19,16 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Whether a commit must survive power loss (`synchronous=FULL`) rather than a process crash.
     public var durableAgainstPowerLoss: Bool
+    /// Whether requests must prove a user (`track users add` creates them).
+    public var requiresAuthentication: Bool
+    /// Allows listening on an address other than loopback without authentication.
+    public var allowsInsecureNoAuth: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, dataDirectory: URL = URL(fileURLWithPath: "track-data"),
         backendStoreURI: String? = nil, artifactRoot: URL? = nil, webRoot: URL? = nil,
-        allowedHosts: [String]? = nil, logLevel: Logger.Level = .info, durableAgainstPowerLoss: Bool = false
+        allowedHosts: [String]? = nil, logLevel: Logger.Level = .info, durableAgainstPowerLoss: Bool = false,
+        requiresAuthentication: Bool = false, allowsInsecureNoAuth: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -34,13 +39,21 @@ public struct ServerConfiguration: Sendable {
         self.allowedHosts = allowedHosts ?? Self.defaultAllowedHosts(for: host)
         self.logLevel = logLevel
         self.durableAgainstPowerLoss = durableAgainstPowerLoss
+        self.requiresAuthentication = requiresAuthentication
+        self.allowsInsecureNoAuth = allowsInsecureNoAuth
+    }
+
+    /// Whether `host` is a loopback address or name, reachable only from this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        if ["localhost", "::1", "[::1]"].contains(host.lowercased()) { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// On loopback only local names are answered, which stops DNS rebinding; on any other
     /// address every host is allowed unless a list is given.
     public static func defaultAllowedHosts(for host: String) -> [String] {
-        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"]
-        return loopback.contains(host) || host.hasPrefix("127.") ? ["localhost", "127.0.0.1", "[::1]", "::1"] + (host.hasPrefix("127.") ? [host] : []) : []
+        isLoopback(host) ? ["localhost", "127.0.0.1", "[::1]", "::1"] + (host.hasPrefix("127.") ? [host] : []) : []
     }
 
     var resolvedArtifactRoot: URL { artifactRoot ?? dataDirectory.appendingPathComponent("artifacts", isDirectory: true) }

@@ -5,7 +5,9 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+import TrackCore
 import TrackServer
+import TrackSQLite
 
 #if canImport(Glibc)
 import Glibc
@@ -51,8 +53,12 @@ struct TrackTestServer: Sendable {
 
 /// Starts the real server (real SQLite file, real loopback socket on port 0) in a fresh temporary
 /// folder, runs `body` against it and removes the folder.
+///
+/// With `users`, the server requires authentication and those accounts exist before it starts
+/// (made as `track users add` makes them, on the data folder).
 func withTrackServer<Value: Sendable>(
     webRoot: URL? = nil,
+    users: [(name: String, password: String, role: Role)] = [],
     _ body: @escaping @Sendable (TrackClient) async throws -> Value
 ) async throws -> Value {
     let root = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
@@ -61,9 +67,15 @@ func withTrackServer<Value: Sendable>(
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let server = TrackTestServer(root: root)
+    if !users.isEmpty {
+        try FileManager.default.createDirectory(at: server.dataDirectory, withIntermediateDirectories: true)
+        let accounts = AccountService(store: try SQLiteTrackingStore(path: server.dataDirectory.appendingPathComponent("track.db").path), hashCost: 4)
+        for user in users { try await accounts.addUser(user.name, password: user.password, role: user.role) }
+    }
     let configuration = ServerConfiguration(
         host: "127.0.0.1", port: 0, dataDirectory: server.dataDirectory,
-        webRoot: webRoot ?? root.appendingPathComponent("no-web-ui", isDirectory: true), logLevel: .error
+        webRoot: webRoot ?? root.appendingPathComponent("no-web-ui", isDirectory: true), logLevel: .error,
+        requiresAuthentication: !users.isEmpty
     )
     let app = try await TrackServerApplication.build(configuration)
     return try await app.test(.live) { client in
@@ -145,8 +157,8 @@ struct TrackClient: Sendable {
     }
 
     /// POST of a JSON body to an MLflow endpoint (`runs/create`) or an absolute path.
-    func post(_ path: String, _ body: JSON, contentType: String? = "application/json") async throws -> Reply {
-        var headers: HTTPFields = [:]
+    func post(_ path: String, _ body: JSON, contentType: String? = "application/json", headers: HTTPFields = [:]) async throws -> Reply {
+        var headers = headers
         if let contentType { headers[.contentType] = contentType }
         return try await send(.post, Self.uri(path, []), headers: headers, body: Array(body.serialized().utf8))
     }
@@ -256,7 +268,7 @@ func hexByte(_ byte: UInt8, uppercase: Bool = false) -> String {
 
 /// Checks an MLflow-shaped error answer: status, `error_code` and (when given) the exact message.
 func expectError(
-    _ reply: Reply, status: Int, code: String, message: String? = nil, messagePrefix: String? = nil,
+    _ reply: Reply, status: Int, code: String, message: String? = nil, messagePrefix: String? = nil, messageContains: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(reply.status == status, "status: \(reply)", sourceLocation: sourceLocation)
@@ -266,6 +278,9 @@ func expectError(
     }
     if let messagePrefix {
         #expect(reply.message?.hasPrefix(messagePrefix) == true, "message prefix '\(messagePrefix)': \(reply)", sourceLocation: sourceLocation)
+    }
+    if let messageContains {
+        #expect(reply.message?.contains(messageContains) == true, "message containing '\(messageContains)': \(reply)", sourceLocation: sourceLocation)
     }
     #expect(reply.header("Content-Type")?.hasPrefix("application/json") == true, "content type: \(reply.headers)", sourceLocation: sourceLocation)
 }

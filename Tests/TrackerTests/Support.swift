@@ -55,7 +55,7 @@ enum Support {
         }
     }
 
-    static func waitHealthy(_ url: URL, timeout: Duration = .seconds(30)) async throws {
+    static func waitHealthy(_ url: URL, timeout: Duration = .seconds(120)) async throws {
         let client = TrackingClient(url: url, timeout: .seconds(2))
         try await eventually("\(url) to answer /health", timeout: timeout) { await client.isHealthy() }
     }

@@ -20,11 +20,12 @@ extension TrackError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var writer = JSONWriter(capacity: 128 + message.utf8.count)
         writer.error(self)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes))
-        )
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if code == .unauthenticated {
+            // Lets a browser ask for the user name and password of the web UI.
+            headers[.wwwAuthenticate] = "Basic realm=\"track\", charset=\"UTF-8\""
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 }
 

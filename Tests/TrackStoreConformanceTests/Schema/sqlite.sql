@@ -1,3 +1,13 @@
+CREATE TABLE access_tokens (
+    token_id TEXT NOT NULL PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX access_tokens_by_user ON access_tokens (username);
+
 CREATE TABLE dataset_inputs (
     run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
     position INTEGER NOT NULL,
@@ -106,4 +116,11 @@ CREATE TABLE tags (
     key TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (run_key, key)
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    username TEXT NOT NULL PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
