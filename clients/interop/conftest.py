@@ -70,7 +70,8 @@ class _PortTaken(Exception):
 class TrackServer:
     """One `track server` subprocess on a data dir. Logs (stdout+stderr) go to `log_path`."""
 
-    def __init__(self, data_dir: Path, log_path: Path, port: int | None = None):
+    def __init__(self, data_dir: Path, log_path: Path, port: int | None = None, extra_args: list[str] | None = None):
+        self.extra_args = list(extra_args or [])
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
         self.fixed_port = port is not None
@@ -117,6 +118,7 @@ class TrackServer:
             "--port", str(self.port),
             "--data-dir", str(self.data_dir),
             "--log-level", "info",
+            *self.extra_args,
         ]
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
@@ -231,9 +233,9 @@ def track_server_factory(tmp_path):
     started: list[TrackServer] = []
     counter = [0]
 
-    def start(data_dir: Path, port: int | None = None) -> TrackServer:
+    def start(data_dir: Path, port: int | None = None, extra_args: list[str] | None = None) -> TrackServer:
         counter[0] += 1
-        srv = TrackServer(data_dir, tmp_path / f"server-{counter[0]}.log", port=port).start()
+        srv = TrackServer(data_dir, tmp_path / f"server-{counter[0]}.log", port=port, extra_args=extra_args).start()
         started.append(srv)
         return srv
 
