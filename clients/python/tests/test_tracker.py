@@ -103,6 +103,27 @@ def test_logging_never_waits_for_the_server(server, proxy, tmp_path):
     assert server.run(tracker.run_id)["info"]["status"] == "FINISHED"
 
 
+def test_a_queue_that_overflows_goes_to_the_spool_and_still_arrives_once(server, proxy, tmp_path, capfd):
+    """Memory stays bounded: past max_pending_points the queue goes to the spool, which the tracker
+    uploads itself once the server keeps up again."""
+    tracker = Tracker(experiment="py-overflow", url=proxy.url, spool_dir=str(tmp_path / "spool"), max_pending_points=2000,
+                      heartbeat_interval=None, **dict(FAST, request_timeout=60))
+    tracker.flush()
+    start = int(time.time() * 1000)
+    proxy.hold()
+    tracker.log_metric("loss", 0.0, step=0)
+    eventually("the sender to be stuck in a request", lambda: proxy.held > 0)
+    for step in range(1, 10_000):
+        tracker.log_metric("loss", step / 3, step=step)
+    proxy.release()
+    tracker.finish()
+    end = int(time.time() * 1000)
+    check_series(server.history(tracker.run_id, "loss"), range(10_000), (start, end), lambda s: s / 3)
+    assert tracker.spooled > 0
+    assert "the server is falling behind (more than 2000 points queued)" in capfd.readouterr().err
+    assert server.run(tracker.run_id)["info"]["status"] == "FINISHED"
+
+
 def test_lost_answers_429s_and_503s_still_give_each_point_once(server, proxy, tmp_path):
     tracker = Tracker(experiment="py-lost", url=proxy.url, spool_dir=str(tmp_path / "spool"),
                       credentials=Credentials(token="s3cret"), flush_points=400, **FAST)

@@ -183,6 +183,7 @@ class Tracker:
         self._next_probe = 0.0
         self._next_heartbeat = (time.monotonic() + self.config.heartbeat_interval) if self.config.heartbeat_interval else None
         self._finish_result: Optional[TrackerError] = None
+        self._announced_spool = False
 
         if run_id:
             self._run = {"run_id": run_id, "experiment_id": "", "artifact_uri": ""}
@@ -392,7 +393,7 @@ class Tracker:
         self._pending_params.extend(params)
         self._pending_tags.extend(tags)
         if self._spool is None and self.config.spool_enabled and self._pending_count() > self.config.max_pending_points:
-            self._enter_spool()
+            self._enter_spool(f"the server is falling behind (more than {self.config.max_pending_points} points queued)")
 
     def _pending_count(self) -> int:
         return len(self._pending_metrics) + len(self._pending_params) + len(self._pending_tags)
@@ -523,7 +524,7 @@ class Tracker:
 
     # Spool ------------------------------------------------------------------------------------
 
-    def _enter_spool(self) -> None:
+    def _enter_spool(self, reason: Optional[str] = None) -> None:
         if self._spool is not None:
             return
         try:
@@ -548,9 +549,11 @@ class Tracker:
         self._spool = writer
         self._retry_at = None
         self._next_probe = time.monotonic() + self.config.probe_interval
-        if not self.config.offline:
-            sys.stderr.write(f"track: the server at {self.client.url} is not answering; spooling run data to "
-                             f"{writer.path} (uploaded when it is back, or by `track sync`)\n")
+        if not self.config.offline and not self._announced_spool:
+            self._announced_spool = True
+            why = reason or f"the server at {self.client.url} is not answering"
+            sys.stderr.write(f"track: {why}; spooling run data to {writer.path} "
+                             f"(it is uploaded when the server is back, or by `track sync`)\n")
 
     def _spool_pending(self) -> None:
         spool = self._spool
