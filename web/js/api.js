@@ -47,7 +47,7 @@ export async function request(method, path, { query, body, signal, as = 'json' }
     res = await fetch(url, init);
   } catch (e) {
     if (isAbort(e)) throw e;
-    const err = new ApiError('UNREACHABLE', "Can't reach the track server. Is it running?", 0);
+    const err = new ApiError('UNREACHABLE', 'Can’t reach the track server. Is it running?', 0);
     setReachable(false, err);
     throw err;
   }

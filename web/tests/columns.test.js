@@ -24,6 +24,14 @@ test('default columns: a param missing from some runs differs; constant params o
   assert.deepEqual(defaultColumns([]), []);
 });
 
+test('default columns: params whose values differ come before params that are only missing somewhere', () => {
+  // two experiments: only vision runs have dataset/epochs/optimizer; lr is everywhere and differs
+  const vision = Array.from({ length: 4 }, (_, i) => run([], { lr: String(i), optimizer: i % 2 ? 'adam' : 'sgd', dataset: 'cifar', epochs: '20' }));
+  const other = [run([], { lr: '9' }), run([], { lr: '8' })];
+  assert.deepEqual(defaultColumns([...vision, ...other], { params: 3 }).map((c) => c.key), ['dataset', 'lr', 'optimizer']);
+  assert.deepEqual(defaultColumns([...vision, ...other], { params: 2 }).map((c) => c.key), ['lr', 'optimizer']);
+});
+
 test('default columns: limits keep the most common keys, listed by name', () => {
   const runs = Array.from({ length: 6 }, (_, i) => run(
     ['m1', 'm2', 'm3', 'm4', 'm5'].slice(0, 5 - (i % 2)).concat(i < 3 ? ['rare'] : []),

@@ -2,9 +2,11 @@
 
 /**
  * Default columns for runs [{ data: { metrics: [{key}], params: [{key, value}] } }]:
- * the `metrics` most common metrics (last value, by name), then the params whose value differs
- * between runs (most common first, at most `params`); params that are the same everywhere say
- * nothing about a run, so they appear only when no param differs. Looks at the first `sample` runs.
+ * the `metrics` most common metrics (last value), then at most `params` params, the most common
+ * first, all listed by name. Params whose value differs between the runs that have them come first
+ * (they tell runs apart); params that are merely missing from some runs are next; params with one
+ * value everywhere say nothing about a run and appear only when nothing differs. Looks at the
+ * first `sample` runs.
  */
 export function defaultColumns(runs, { metrics = 4, params = 4, sample = 2000 } = {}) {
   const metricCount = new Map();
@@ -24,9 +26,9 @@ export function defaultColumns(runs, { metrics = 4, params = 4, sample = 2000 } 
   const byCount = (counts) => (a, b) => counts.get(b) - counts.get(a) || a.localeCompare(b, undefined, { numeric: true });
   const byName = (a, b) => a.localeCompare(b, undefined, { numeric: true });
   const ms = [...metricCount.keys()].sort(byCount(metricCount)).slice(0, metrics).sort(byName);
-  // A param missing from some runs differs too ("not set" is a value).
-  const differs = (k) => paramValues.get(k).size > 1 || paramCount.get(k) < n;
-  const varying = [...paramCount.keys()].filter(differs);
-  const ps = (varying.length ? varying : [...paramCount.keys()]).sort(byCount(paramCount)).slice(0, params).sort(byName);
+  const keys = [...paramCount.keys()].sort(byCount(paramCount));
+  const varying = keys.filter((k) => paramValues.get(k).size > 1);
+  const partial = keys.filter((k) => paramValues.get(k).size === 1 && paramCount.get(k) < n);
+  const ps = (varying.length || partial.length ? [...varying, ...partial] : keys).slice(0, params).sort(byName);
   return [...ms.map((key) => ({ kind: 'metric', key, agg: 'last' })), ...ps.map((key) => ({ kind: 'param', key }))];
 }

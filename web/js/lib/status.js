@@ -36,6 +36,11 @@ export function displayStatus(info, tags, now = Date.now()) {
 
 export function isLive(status) { return status === 'RUNNING' || status === 'SCHEDULED'; }
 
+/** A run that is still logging: RUNNING and not crashed. Pages poll only for these. */
+export function isRunning(run, now = Date.now()) {
+  return displayStatus(run.info, run.tags, now) === 'RUNNING';
+}
+
 /** Duration in ms (to `now` for a running run), or null. */
 export function runDuration(info, now = Date.now()) {
   const s = Number(info?.start_time);

@@ -11,7 +11,7 @@ import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
 import { groupBy, aggregateBands } from '../lib/aggregate.js';
 import { runColor } from '../lib/colors.js';
-import { displayStatus } from '../lib/status.js';
+import { displayStatus, isRunning } from '../lib/status.js';
 import { LineChart, CursorSync } from '../chart/line-chart.js';
 import { ParallelChart } from '../chart/parallel.js';
 import { ScatterChart } from '../chart/scatter.js';
@@ -19,7 +19,7 @@ import { SeriesStore } from '../series-store.js';
 import { errorBox, loading, lazyGroup, poller, segmented } from '../ui/dom.js';
 import { navigate, setTitle } from '../nav.js';
 
-const POLL_MS = 1500;
+const POLL_MS = 1000;
 const LOWER_BETTER = /loss|error|err\b|mse|mae|rmse|perplexity|wer|cer/i;
 const HIGHER_BETTER = /acc|auc|f1|precision|recall|score|map\b|iou|bleu|rouge/i;
 
@@ -80,7 +80,7 @@ export function mount(root, params) {
       expIds.length === 1 ? h('a', { href: experimentHash(expIds[0]), class: 'exp-crumb' }, expIds[0]) : h('span', null, `${expIds.length} experiments`),
       h('span', { class: 'sep' }, '/'), h('span', null, 'Compare'));
     if (expIds.length === 1) cached(`exp:${expIds[0]}`, 60_000, () => api.getExperiment(expIds[0])).then((e) => { const c = page.querySelector('.exp-crumb'); if (c) c.textContent = e.name; }).catch(() => {});
-    const running = runs.filter((r) => r.info.status === 'RUNNING').length;
+    const running = runs.filter((r) => isRunning(r)).length;
     const header = h('div', { class: 'page-header' }, h('div', null, crumbs,
       h('h1', null, `Comparing ${plural(runs.length, 'run')}`),
       h('div', { class: 'subtitle' }, running ? h('span', { class: 'live' }, `${running} running · live`) : null, h('span', null, `${metricKeys().length} metrics · ${paramKeys().length} params`))));
@@ -110,7 +110,7 @@ export function mount(root, params) {
       const chip = h('span', { class: `run-chip${highlighted === r.id ? ' is-hl' : ''}`, title: `${r.name}\n${r.id}\n${displayStatus(r.info, r.tags)}` },
         h('span', { class: 'swatch', style: { background: colorOf(r) } }),
         h('a', { href: runHash(r.id) }, r.name),
-        r.info.status === 'RUNNING' ? h('span', { class: 'live', 'aria-label': 'running' }) : null,
+        isRunning(r) ? h('span', { class: 'live', 'aria-label': 'running' }) : null,
         h('button', { class: 'x', type: 'button', title: 'Remove from comparison', 'aria-label': `Remove ${r.name}`, onclick: () => setState({ runs: state.runs.filter((id) => id !== r.id) }) }, '×'));
       chip.addEventListener('pointerenter', () => setHighlight(r.id));
       chip.addEventListener('pointerleave', () => setHighlight(null));
@@ -289,7 +289,7 @@ export function mount(root, params) {
 
   // ----------------------------------------------------------------- live
   async function poll() {
-    const live = runs.filter((r) => r.info.status === 'RUNNING');
+    const live = runs.filter((r) => isRunning(r));
     const fresh = await Promise.all(live.map((r) => api.getRun(r.id, { signal: life.signal }).catch(() => null)));
     let statusChanged = false;
     for (const f of fresh) {
@@ -305,7 +305,7 @@ export function mount(root, params) {
     }
     if (statusChanged) { renderLegend(); renderParams(); }
   }
-  const stopPoll = poller(poll, POLL_MS, () => runs.some((r) => r.info.status === 'RUNNING'));
+  const stopPoll = poller(poll, POLL_MS, () => runs.some((r) => isRunning(r)));
 
   load();
 

@@ -143,7 +143,8 @@ export function mount(root, params) {
   }
 
   function showPicked() {
-    const ids = experiments.map((e) => e.experiment_id).filter((id) => picked.has(id));
+    // ids in numeric order, so the same set always gives the same URL
+    const ids = [...picked].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     if (ids.length) navigate(experimentHash(ids));
   }
 

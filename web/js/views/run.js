@@ -7,8 +7,8 @@ import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatDuration, formatTimestamp, formatRelative, formatBytes, formatCount, plural } from '../lib/format.js';
 import { runHash, experimentHash } from '../lib/url-state.js';
-import { displayStatus, runDuration, crashAfter } from '../lib/status.js';
-import { isSystemTag, describeSystemTags } from '../lib/system-tags.js';
+import { displayStatus, runDuration, crashAfter, isRunning } from '../lib/status.js';
+import { isSystemTag, describeSystemTag, describeSystemTags } from '../lib/system-tags.js';
 import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
 import { parseCSV } from '../lib/csv.js';
@@ -19,7 +19,7 @@ import { SeriesStore } from '../series-store.js';
 import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented } from '../ui/dom.js';
 import { navigate, setTitle } from '../nav.js';
 
-const POLL_MS = 1500;
+const POLL_MS = 1000;
 const ACCENT = () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2563eb';
 function readState(p) {
   return {
@@ -107,7 +107,7 @@ export function mount(root, params) {
           h('div', { class: 'subtitle' },
             h('span', { class: 'id' }, run.id), copyButton(run.id, 'Copy run id'),
             run.info.start_time ? h('span', null, `started ${formatRelative(run.info.start_time)}`) : null,
-            run.info.status === 'RUNNING' ? h('span', { class: 'live', title: 'Updating every 1.5 s' }, 'live') : null)),
+            isRunning(run) ? h('span', { class: 'live', title: 'New points appear within a second or two' }, 'live') : null)),
         h('div', { class: 'actions' },
           h('a', { class: 'btn', href: experimentHash(run.info.experiment_id) }, 'All runs'))));
   }
@@ -146,10 +146,10 @@ export function mount(root, params) {
         ...kv('Run ID', h('span', { class: 'id' }, run.id), copyButton(run.id)),
         ...kv('Experiment', h('a', { href: experimentHash(i.experiment_id), class: 'exp-crumb' }, exp?.name || i.experiment_id)),
         ...kv('Started', i.start_time ? h('span', null, formatTimestamp(i.start_time), h('span', { class: 'muted' }, ` · ${formatRelative(i.start_time)}`)) : h('span', { class: 'faint' }, '—')),
-        ...kv('Ended', i.end_time ? formatTimestamp(i.end_time) : h('span', { class: 'faint' }, i.status === 'RUNNING' ? 'still running' : '—')),
+        ...kv('Ended', i.end_time ? formatTimestamp(i.end_time) : h('span', { class: 'faint' }, isRunning(run) ? 'still running' : '—')),
         ...kv('Duration', dur === null ? h('span', { class: 'faint' }, '—') : formatDuration(dur)),
         ...kv('User', t['mlflow.user'] || i.user_id || h('span', { class: 'faint' }, '—')),
-        ...kv('Source', src ? h('span', { class: 'mono', title: src }, src) : h('span', { class: 'faint' }, '—'), t['mlflow.source.type'] ? h('span', { class: 'tag', style: { marginLeft: '8px' } }, t['mlflow.source.type']) : null),
+        ...kv('Source', src ? h('span', { class: 'mono', title: src }, src) : h('span', { class: 'faint' }, '—'), t['mlflow.source.type'] ? h('span', { class: 'tag', style: { marginLeft: '8px' }, title: t['mlflow.source.type'] }, describeSystemTag('mlflow.source.type', t['mlflow.source.type']).text) : null),
         ...(commit ? kv('Git commit', h('span', { class: 'id', title: commit }, commit.slice(0, 12)), copyButton(commit, 'Copy commit'),
           t['mlflow.source.git.branch'] ? h('span', { class: 'tag', style: { marginLeft: '8px' } }, t['mlflow.source.git.branch']) : null) : []),
         ...(repo ? kv('Repository', /^https?:\/\//i.test(repo) ? h('a', { href: repo, target: '_blank', rel: 'noopener noreferrer' }, repo) : h('span', { class: 'mono' }, repo)) : []),
@@ -447,7 +447,7 @@ export function mount(root, params) {
       }));
     }
   }
-  const stopPoll = poller(poll, POLL_MS, () => run && run.info.status === 'RUNNING');
+  const stopPoll = poller(poll, POLL_MS, () => run && isRunning(run));
 
   load();
 

@@ -14,7 +14,7 @@ import {
   toOrderBy, orderId, DEFAULT_ORDER,
 } from '../lib/url-state.js';
 import { addClause } from '../lib/filter-hints.js';
-import { displayStatus, runDuration } from '../lib/status.js';
+import { displayStatus, runDuration, isRunning } from '../lib/status.js';
 import { groupBy, stats } from '../lib/aggregate.js';
 import { baseName } from '../lib/artifacts.js';
 import { defaultColumns } from '../lib/columns.js';
@@ -160,7 +160,8 @@ export function mount(root, params) {
     if (!multi) {
       const r = results[0];
       if (r instanceof Error) {
-        if (r.status === 404) { page.replaceChildren(errorBox(r, { title: `Experiment ${expIds[0]} not found` })); stopPoll(); }
+        if (r.status === 404) { page.replaceChildren(errorBox(r, { title: `Experiment ${expIds[0]} not found` })); stopPoll(); return; }
+        titleEl.textContent = crumbs.querySelector('.exp-crumb').textContent = `Experiment ${expIds[0]}`;
         return;
       }
       titleEl.textContent = r.name;
@@ -205,6 +206,7 @@ export function mount(root, params) {
     runs = []; byId = new Map(); keys = { metrics: new Map(), params: new Map(), tags: new Map() }; defaults = null;
     loadingRuns = true; truncated = false; loadError = null; filterError = null; newRunsWaiting = 0;
     cursor = -1;
+    scroller.scrollTop = 0; // a new filter or order starts at the top
     renderMeta(); filter.setError(null);
     const serverOrder = toOrderBy(state.order.col, state.order.desc);
     const orderBy = serverOrder ? [serverOrder, 'attributes.start_time DESC'] : ['attributes.start_time DESC'];
@@ -273,44 +275,65 @@ export function mount(root, params) {
   }
 
   // ----------------------------------------------------------------- live polling
-  const hasRunning = () => runs.some((r) => r.info.status === 'RUNNING');
+  // Every second the RUNNING runs on screen are read again by id (latest metrics, status), and runs
+  // started after the newest one shown are looked for (every tick while something runs, every third
+  // otherwise). Never the whole table: a sweep with thousands of running runs costs one small query.
+  const hasRunning = () => runs.some((r) => isRunning(r));
+  let ticks = 0;
+
+  /** Runs whose rows are in the DOM (on screen, or just around it). */
+  function renderedRunIds() {
+    const out = [];
+    for (const i of rendered.keys()) { const it = items[i]; if (it?.type === 'run') out.push(it.run.id); }
+    return out;
+  }
+
   async function poll() {
-    if (loadingRuns) return;
-    if (!runs.length && !state.filter && !loadError && !filterError) { // empty experiment: wait for the first run
-      const r = await api.searchRuns({ experimentIds: expIds, maxResults: 1, signal: life.signal });
-      if (r.runs.length) loadRuns();
-      return;
-    }
     const gen = generation;
-    const liveIds = runs.filter((r) => r.info.status === 'RUNNING').map((r) => r.id);
-    const serverOrder = toOrderBy(state.order.col, state.order.desc);
-    const res = await api.searchRuns({
-      experimentIds: expIds, filter: addClause(state.filter, "attributes.status = 'RUNNING'"),
-      orderBy: serverOrder ? [serverOrder] : undefined, maxResults: PAGE, signal: life.signal,
-    });
-    if (gen !== generation) return;
-    const seen = new Set();
-    const fresh = [];
-    for (const r of res.runs) {
-      seen.add(r.id);
-      const i = byId.get(r.id);
-      if (i !== undefined) { runs[i] = r; summaries.delete(r.id); } else fresh.push(r);
+    ticks++;
+    const live = renderedRunIds().filter((id) => runs[byId.get(id)]?.info.status === 'RUNNING').slice(0, 200);
+    const changed = new Set();
+    if (live.length) {
+      const res = await api.searchRuns({ experimentIds: expIds, filter: `attributes.run_id IN (${live.map((id) => `'${id}'`).join(', ')})`, maxResults: live.length, signal: life.signal });
+      if (gen !== generation) return;
+      for (const r of res.runs) { const i = byId.get(r.id); if (i !== undefined) { runs[i] = r; summaries.delete(r.id); changed.add(r.id); } }
     }
-    const ended = liveIds.filter((id) => !seen.has(id)).slice(0, 50);
-    const updated = await Promise.all(ended.map((id) => api.getRun(id, { signal: life.signal }).catch(() => null)));
-    if (gen !== generation) return;
-    for (const r of updated) { if (!r) continue; const i = byId.get(r.id); if (i !== undefined) { runs[i] = r; summaries.delete(r.id); } }
+    let fresh = [];
+    if (!runs.length || hasRunning() || ticks % 3 === 0) {
+      const newest = runs.reduce((m, r) => Math.max(m, r.info.start_time || 0), 0);
+      const res = await api.searchRuns({ experimentIds: expIds, filter: addClause(state.filter, `attributes.start_time >= ${newest}`), orderBy: ['attributes.start_time DESC'], maxResults: 100, signal: life.signal });
+      if (gen !== generation) return;
+      fresh = res.runs.filter((r) => !byId.has(r.id));
+    }
+    if (!runs.length) { if (fresh.length) loadRuns(); return; } // the first runs of an empty table: load properly
     if (fresh.length) {
       if (orderId(state.order) === orderId(DEFAULT_ORDER)) {
         runs = [...fresh, ...runs];
         byId = new Map(runs.map((r, i) => [r.id, i]));
         indexKeys(fresh);
         if (cursor >= 0) cursor += fresh.length;
+        rebuildItems(); renderRows(true);
       } else newRunsWaiting = fresh.length;
     }
-    rebuildItems(); renderRows(true); renderMeta();
+    if (changed.size && !(fresh.length && orderId(state.order) === orderId(DEFAULT_ORDER))) {
+      if (state.group) { rebuildItems(); renderRows(true); } else redrawRunRows(changed);
+    }
+    renderMeta();
   }
-  const stopPoll = poller(poll, POLL_MS, () => !loadingRuns && (hasRunning() || (!runs.length && !state.filter)));
+  const stopPoll = poller(poll, POLL_MS, () => !loadingRuns && !loadError && !filterError);
+
+  /** Redraw the rendered rows of these runs in place (live values), keeping the others untouched. */
+  function redrawRunRows(ids) {
+    for (const [i, el] of rendered) {
+      const it = items[i];
+      if (it?.type !== 'run' || !ids.has(it.run.id)) continue;
+      it.run = runs[byId.get(it.run.id)];
+      const row = runRow(it.run, i);
+      row.style.transform = el.style.transform;
+      el.replaceWith(row);
+      rendered.set(i, row);
+    }
+  }
 
   // ----------------------------------------------------------------- rows
   function rebuildItems() {
@@ -334,7 +357,7 @@ export function mount(root, params) {
 
   function renderRows(force) {
     if (force) { for (const el of rendered.values()) el.remove(); rendered = new Map(); }
-    scroller.style.setProperty('--vt-cols', gridTemplate());
+    setGrid();
     const headH = head.offsetHeight || 44;
     const top = Math.max(0, scroller.scrollTop - headH);
     const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
@@ -360,7 +383,7 @@ export function mount(root, params) {
   function cell(cls, ...children) { return h('div', { class: `vt-cell ${cls || ''}`, role: 'gridcell' }, ...children); }
 
   function valueCell(v, col) {
-    if (v === undefined || v === null || v === '') return cell('faint', '—');
+    if (v === undefined || v === null || v === '') return cell(col.kind === 'metric' ? 'num faint' : 'faint', '—');
     if (col.kind === 'metric') return cell('num', formatNumber(v, 5));
     if (col.kind === 'attr' && col.key === 'duration') return cell('num', formatDuration(v));
     const s = String(v);
@@ -395,7 +418,12 @@ export function mount(root, params) {
     const isCollapsed = collapsed.has(group.value);
     const aggCells = cols().map((c) => {
       if (c.kind === 'param' && c.key === state.group) return cell('mono-val', group.value ?? '');
-      if (c.kind !== 'metric') return cell('');
+      if (c.kind !== 'metric') {
+        // one value across the group: show it; several: say how many
+        const values = new Set(group.items.map((r) => cellValue(r, c) ?? ''));
+        if (values.size === 1) { const [v] = values; return v === '' ? cell('faint', '—') : cell('mono-val', String(v)); }
+        return cell('faint small', `${values.size} values`);
+      }
       const s = stats(group.items.map((r) => cellValue(r, c)));
       if (!s.count) return cell('faint', '—');
       const el = cell('num agg', h('span', { class: 'agg-mean' }, formatNumber(s.mean, 4)), h('span', { class: 'agg-range' }, `${formatNumber(s.min, 3)} – ${formatNumber(s.max, 3)}`));
@@ -413,8 +441,15 @@ export function mount(root, params) {
       ...aggCells, cell(''));
   }
 
+  /** Column widths for the CSS grid of every row; set only when they change (restyling all rows). */
+  let gridCols = '';
+  function setGrid() {
+    const g = gridTemplate();
+    if (g !== gridCols) { gridCols = g; scroller.style.setProperty('--vt-cols', g); }
+  }
+
   function renderHead() {
-    scroller.style.setProperty('--vt-cols', gridTemplate());
+    setGrid();
     const { col: oc, desc } = state.order;
     const oid = columnId(oc);
     const allSelected = runs.length > 0 && runs.every((r) => selected.has(r.id));
@@ -446,23 +481,25 @@ export function mount(root, params) {
 
   function sortBy(col) {
     const same = columnId(col) === columnId(state.order.col);
-    const desc = same ? !state.order.desc : !(col.kind === 'param' || col.kind === 'tag' || (col.kind === 'attr' && (col.key === 'run_name' || col.key === 'user')));
+    const desc = same ? !state.order.desc : !(col.kind === 'param' || col.kind === 'tag' || (col.kind === 'attr' && ['run_name', 'user', 'experiment'].includes(col.key)));
     setState({ order: { col, desc } });
   }
 
   function refreshRows() { renderHead(); renderRows(true); }
 
   function renderMeta() {
-    const running = runs.filter((r) => r.info.status === 'RUNNING').length;
+    const running = runs.filter((r) => isRunning(r)).length;
     const parts = [];
-    parts.push(h('span', null, loadingRuns && !runs.length ? 'Loading runs…' : `${formatCount(runs.length)}${truncated ? '+' : ''} ${runs.length === 1 ? 'run' : 'runs'}${state.filter ? ' matching' : ''}`));
+    if (loadError) parts.push(h('span', null, 'Runs not loaded'));
+    else parts.push(h('span', null, loadingRuns && !runs.length ? 'Loading runs…' : `${formatCount(runs.length)}${truncated ? '+' : ''} ${runs.length === 1 ? 'run' : 'runs'}${state.filter ? ' matching' : ''}`));
     if (loadingRuns && runs.length) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), 'loading more…'));
     if (sortingNote) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), sortingNote));
-    if (running) parts.push(h('span', { class: 'live', title: 'Updating every 1.5 s' }, `${running} running · live`));
+    if (running) parts.push(h('span', { class: 'live', title: 'New points appear within a second or two' }, `${running} running · live`));
     if (newRunsWaiting) parts.push(h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadRuns() }, `${newRunsWaiting} new — refresh`));
     if (!multi) parts.push(h('span', { class: 'id', title: 'Experiment id' }, `id ${expIds[0]}`));
     subtitle.replaceChildren(...parts);
     // empty states & errors
+    scroller.setAttribute('aria-busy', String(loadingRuns || !!sortingNote));
     const showEmpty = !loadingRuns && runs.length === 0;
     emptyEl.hidden = !showEmpty && !loadError;
     scroller.hidden = (showEmpty || !!loadError);
@@ -561,7 +598,12 @@ export function mount(root, params) {
     openColumnPicker(colsBtn, {
       keys,
       current: cols().map(columnId),
-      onChange: (ids) => setState({ cols: ids.map(parseColumn).filter(Boolean) }, { replace: true }),
+      onChange: (ids) => {
+        const added = ids.length > cols().length;
+        setState({ cols: ids.map(parseColumn).filter(Boolean) }, { replace: true });
+        // a new column goes last: bring it into view
+        if (added) requestAnimationFrame(() => { scroller.scrollLeft = scroller.scrollWidth; });
+      },
       onReset: () => setState({ cols: null }, { replace: true }),
     });
   }

@@ -77,12 +77,13 @@ class Server:
         except OSError:
             return "<no log>"
 
-    def start(self) -> "Server":
+    def start(self, port: int | None = None) -> "Server":
+        """Start on a free port, or on `port` (a restart: same data, same address)."""
         binary = track_bin()
         if not binary.exists():
             pytest.fail(f"track binary not found at {binary}; run `swift build` or set TRACK_BIN", pytrace=False)
-        for _ in range(3):
-            self.port = free_port()
+        for _ in range(1 if port else 3):
+            self.port = port or free_port()
             log = open(self.log_path, "ab")
             start = log.tell()
             cmd = [str(binary), "server", "--host", "127.0.0.1", "--port", str(self.port),
@@ -155,8 +156,13 @@ class Api:
                                      "params": [{"key": k, "value": str(v)} for k, v in params],
                                      "tags": [{"key": k, "value": v} for k, v in tags]})
 
-    def finish(self, run_id, end_time):
-        self.post("runs/update", {"run_id": run_id, "status": "FINISHED", "end_time": end_time})
+    def finish(self, run_id, end_time, status="FINISHED"):
+        self.post("runs/update", {"run_id": run_id, "status": status, "end_time": end_time})
+
+    def summaries(self, run_id) -> dict:
+        """{metric key: {last, min, max, count, ...}} kept by the server for one run."""
+        r = self.request("GET", "/api/2.0/track/runs/summaries?" + urllib.parse.urlencode({"run_id": run_id}))
+        return {s["key"]: s for s in r.get("summaries", [])}
 
     def put_artifact(self, exp_id, run_id, path, data: bytes, content_type="application/octet-stream"):
         self.request("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/{path}",
@@ -172,6 +178,15 @@ def tiny_png(w=48, h=32) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def mlflow_python() -> str | None:
+    """A Python that can `import mlflow` (TRACK_UI_MLFLOW_PYTHON, or the interop suite's venv), or None."""
+    for cand in (os.environ.get("TRACK_UI_MLFLOW_PYTHON"), str(REPO_ROOT / ".build" / "venv-interop" / "bin" / "python")):
+        if cand and Path(cand).exists():
+            if subprocess.run([cand, "-c", "import mlflow"], capture_output=True).returncode == 0:
+                return cand
+    return None
+
+
 def noise(i: int, step: int) -> float:
     """Deterministic pseudo-noise in [-1, 1]."""
     x = math.sin(i * 12.9898 + step * 78.233) * 43758.5453
@@ -182,12 +197,19 @@ HTML_ARTIFACT = (b"<!doctype html><h1 id=pwn>report</h1>\n<script>window.__pwned
                  b"<img src=does-not-exist.png onerror=\"window.__pwned=2\">\n")
 
 
+GIT_COMMIT = "4f2d9c1e8b7a6f5e4d3c2b1a09f8e7d6c5b4a392"
+BINARY_ARTIFACT = bytes(range(256)) * 3
+
+
 class Seed:
     """What the session seeded. Experiment "vision-sweep": 10 FINISHED runs run-00..run-09 (start
     times ascending), params lr/optimizer/seed (differ) and dataset/epochs (equal), metrics loss and
     acc over 500 steps with noise, last acc = 0.32 + 0.05*i (so `metrics.acc > 0.5` keeps run-04..run-09).
     Artifacts (txt, json, csv, png, a hostile html) on run-09. Experiment
-    "live-demo": a FINISHED baseline and a RUNNING run "live-run" with 200 steps."""
+    "live-demo": a FINISHED baseline and a RUNNING run "live-run" with 200 steps. Experiment
+    "status-zoo": "crashed-run" (RUNNING, last heartbeat 10 minutes ago, 30 s interval),
+    "failed-run", "killed-run", and "child-run" (FINISHED, child of crashed-run, git commit, branch
+    and repository tags, a binary artifact model.bin)."""
 
     def __init__(self, api: Api):
         self.api = api
@@ -235,6 +257,23 @@ class Seed:
                           {"key": "acc", "value": 0.3 + 0.002 * s, "timestamp": now - 120_000 + s * 100, "step": s})])
         self.live_step = 199
 
+        self.zoo = api.create_experiment("status-zoo")
+        self.crashed = api.create_run(self.zoo, "crashed-run", now - 3_600_000, tags=[
+            ("mlflow.user", "erin"), ("track.heartbeat", str(now - 600_000)), ("track.heartbeat_interval_ms", "30000")])
+        api.log_batch(self.crashed, metrics=[{"key": "loss", "value": 1 / (s + 1), "timestamp": now - 3_600_000 + s * 1000, "step": s} for s in range(50)])
+        self.failed = api.create_run(self.zoo, "failed-run", now - 3_000_000)
+        api.finish(self.failed, now - 2_900_000, "FAILED")
+        self.killed = api.create_run(self.zoo, "killed-run", now - 2_000_000)
+        api.finish(self.killed, now - 1_900_000, "KILLED")
+        self.child = api.create_run(self.zoo, "child-run", now - 1_000_000, tags=[
+            ("mlflow.parentRunId", self.crashed), ("mlflow.user", "dave"),
+            ("mlflow.source.name", "/home/dave/src/train.py"), ("mlflow.source.type", "LOCAL"),
+            ("mlflow.source.git.commit", GIT_COMMIT), ("mlflow.source.git.branch", "main"),
+            ("mlflow.source.git.repoURL", "https://git.example.com/vision/models.git")])
+        api.log_batch(self.child, metrics=[{"key": "loss", "value": 0.5, "timestamp": now - 1_000_000, "step": 0}], params=[("lr", 0.1)])
+        api.put_artifact(self.zoo, self.child, "model.bin", BINARY_ARTIFACT)
+        api.finish(self.child, now - 900_000)
+
     def by_name(self, name):
         return next(r for r in self.runs if r["name"] == name)
 
@@ -278,6 +317,47 @@ window.__trackTest = {
       }
     }
     return { w, h, painted, colored, minX, maxX, minY, maxY, hash };
+  },
+  // Mean y (0..1 of the height, 0 = top) of the colored pixels whose x lies in [x0, x1] (fractions).
+  coloredMeanY(canvas, x0, x1) {
+    const w = canvas.width, h = canvas.height;
+    const d = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+    let sum = 0, n = 0;
+    for (let y = 0; y < h; y++) for (let x = Math.floor(x0 * w); x < Math.min(w, Math.ceil(x1 * w)); x++) {
+      const i = (y * w + x) * 4, r = d[i], g = d[i + 1], b = d[i + 2];
+      if (d[i + 3] > 100 && Math.max(r, g, b) - Math.min(r, g, b) > 60) { sum += y; n++; }
+    }
+    return n ? sum / n / h : null;
+  },
+  // Coloured pixels painted with the min-max bands' alpha (0.16, so 39..43 of 255): bands, not the
+  // anti-aliased edges of lines (whose alphas spread over the whole range).
+  bandPixels(canvas) {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const a = d[i + 3];
+      if (a >= 39 && a <= 43 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n++;
+    }
+    return n;
+  },
+  // Count canvas redraws per animation frame: every chart layer clears itself once per draw.
+  watchDraws() {
+    const log = (window.__draws = []);
+    const orig = CanvasRenderingContext2D.prototype.clearRect;
+    CanvasRenderingContext2D.prototype.clearRect = function (...a) {
+      if (this.canvas.classList.contains('chart-layer')) log.push({ c: this.canvas, t: document.timeline.currentTime });
+      return orig.apply(this, a);
+    };
+  },
+  drawsPerFrame() {
+    const per = new Map();
+    for (const { c, t } of window.__draws || []) {
+      let m = per.get(c); if (!m) per.set(c, m = new Map());
+      m.set(t, (m.get(t) || 0) + 1);
+    }
+    let total = 0, worst = 0;
+    for (const m of per.values()) for (const n of m.values()) { total += n; worst = Math.max(worst, n); }
+    return { total, worst, canvases: per.size };
   },
   baseCanvases(sel) {
     return [...document.querySelectorAll(sel)].map((c) => c.querySelector('canvas.chart-layer-base')).filter(Boolean);
@@ -394,6 +474,11 @@ class UI:
     def header_cells(self):
         return self.js("return [...document.querySelectorAll('.vt-head .vt-hcell')].map((c) => c.querySelector('.hlabel')?.textContent.replace(/[↑↓]/g, '').trim() || '')")
 
+    def header_kinds(self):
+        """[(kind, label)] of the runs table's headers, e.g. ("metric · min", "loss")."""
+        return [tuple(x) for x in self.js("""return [...document.querySelectorAll('.vt-head .vt-hcell')].map((c) =>
+            [c.querySelector('.hkind')?.textContent || '', c.querySelector('.hlabel')?.textContent.replace(/[↑↓]/g, '').trim() || ''])""")]
+
     def screenshot(self, name: str):
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         self.js("document.activeElement && document.activeElement.blur && document.activeElement.blur()")
@@ -421,6 +506,21 @@ def api(server):
 @pytest.fixture(scope="session")
 def seed(api):
     return Seed(api)
+
+
+@pytest.fixture
+def fresh_server(tmp_path_factory):
+    """A second server with an empty data folder, for the pages of a brand new install."""
+    srv = Server(tmp_path_factory.mktemp("track-fresh")).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def fresh_ui(driver, fresh_server, console):
+    return UI(driver, fresh_server.url, console)
 
 
 @pytest.fixture(scope="session")

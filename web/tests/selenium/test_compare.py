@@ -1,11 +1,17 @@
-"""Compare view: charts draw, drag-to-zoom re-queries the server, EMA smoothing, differences only."""
+"""Compare view: charts draw, hover lists every run, x axis by step / wall time / relative time, log
+scale, drag-to-zoom re-queries the server, EMA smoothing, differences only, parallel coordinates
+and scatter choices, grouping by a param (mean with a min-max band)."""
 from __future__ import annotations
 
+import math
+import re
 import urllib.parse
 
+from conftest import STEPS, noise
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 NAMES = ("run-02", "run-05", "run-07")
 
@@ -162,3 +168,141 @@ def test_no_zoom_request_when_not_dragged(ui, seed):
         raise AssertionError("a click zoomed the chart")
     except TimeoutException:
         pass
+
+
+def seeded_acc(i, step):
+    """acc of run-0<i> at `step`, as conftest.Seed logged it."""
+    final = round(0.32 + 0.05 * i, 4)
+    if step == STEPS - 1:
+        return final
+    t = step / (STEPS - 1)
+    return final * (1 - math.exp(-5 * t)) + 0.06 * noise(i, step)
+
+
+def hover_tip(ui, frac, card=".chart-card"):
+    """Hover the first chart at `frac` of its width; return (head, [(name, value)]) of the tooltip."""
+    canvas = ui.find(f"{card} canvas.chart-layer-over")
+    w = canvas.size["width"]
+    ActionChains(ui.d).move_to_element_with_offset(canvas, int(w * (frac - 0.5)), 0).perform()
+    ui.wait(lambda: ui.js("const t = document.querySelector(arguments[0] + ' .chart-tip'); return t && !t.hidden", card), msg="tooltip")
+    return ui.js("""const t = document.querySelector(arguments[0] + ' .chart-tip');
+        return [t.querySelector('.chart-tip-head').textContent,
+                [...t.querySelectorAll('.chart-tip-row')].map((r) => [r.querySelector('.chart-tip-name').textContent, r.querySelector('.chart-tip-val').textContent])]""", card)
+
+
+def leave_chart(ui):
+    ActionChains(ui.d).move_to_element(ui.find(".compare-page h1")).perform()
+
+
+def test_hover_crosshair_lists_every_run(ui, seed):
+    open_compare(ui, seed, "&metric=acc")
+    ui.wait_charts_drawn(".chart-card", count=1)
+    head, rows = hover_tip(ui, 0.5)
+    assert head.startswith("step ")
+    assert sorted(n for n, _ in rows) == sorted(NAMES), rows
+    assert all(v and float(v) == float(v) for _, v in rows)  # numbers
+    over = ui.js("return __trackTest.inspect(document.querySelector('.chart-card canvas.chart-layer-over'))")
+    assert over["painted"] > 100 and over["colored"] > 10, over  # crosshair + a dot per run
+    leave_chart(ui)
+    ui.wait(lambda: ui.js("return document.querySelector('.chart-card .chart-tip').hidden"))
+
+
+def click_button(ui, text):
+    ui.d.find_element("xpath", f"//button[normalize-space(.)='{text}']").click()
+
+
+def test_x_axis_step_wall_time_relative(ui, seed):
+    open_compare(ui, seed, "&metric=acc")
+    step = ui.wait_charts_drawn(".chart-card", count=1)[0]
+    click_button(ui, "Wall time")
+    ui.wait(lambda: ui.hash_query().get("x") == "time")
+    wall = ui.wait(lambda: (s := ui.canvases(".chart-card")[0])["hash"] != step["hash"] and s["colored"] > 50 and s, msg="redrawn on wall time")
+    head, rows = hover_tip(ui, 0.5)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", head), head
+    leave_chart(ui)
+    # the runs started 10 minutes apart: on wall time they sit side by side, not on top of each other
+    assert wall["maxX"] - wall["minX"] > 0.7 * wall["w"], wall
+    click_button(ui, "Relative")
+    ui.wait(lambda: ui.hash_query().get("x") == "relative")
+    rel = ui.wait(lambda: (s := ui.canvases(".chart-card")[0])["hash"] not in (step["hash"], wall["hash"]) and s["colored"] > 50 and s, msg="redrawn on relative time")
+    assert rel["maxX"] - rel["minX"] > 0.7 * rel["w"], rel
+    head, rows = hover_tip(ui, 0.5)
+    assert re.fullmatch(r"\d+m\s\d\ds", head), head  # "4m 10s" into each run
+    assert len(rows) == 3
+    leave_chart(ui)
+    click_button(ui, "Step")
+    ui.wait(lambda: "x" not in ui.hash_query())
+    ui.wait(lambda: ui.canvases(".chart-card")[0]["hash"] == step["hash"], msg="back to steps")
+
+
+def test_log_scale(ui, seed):
+    open_compare(ui, seed, "&metric=loss")
+    before = ui.wait_charts_drawn(".chart-card", count=1)[0]
+    canvas_mean_y = "return __trackTest.coloredMeanY(__trackTest.baseCanvases('.chart-card')[0], 0.6, 0.95)"
+    linear = ui.js(canvas_mean_y)
+    ui.d.find_element("xpath", "//label[contains(., 'Log scale')]/input").click()
+    ui.wait(lambda: ui.hash_query().get("log") == "1")
+    ui.wait(lambda: ui.canvases(".chart-card")[0]["hash"] != before["hash"], msg="redrawn on a log scale")
+    log = ui.js(canvas_mean_y)
+    # loss decays from ~2.5 to ~0.2: on a linear axis the tail hugs the bottom, on a log axis it rises
+    assert log < linear - 0.08, (linear, log)
+    ui.screenshot("compare-log-scale")
+
+
+def select(ui, label, text):
+    Select(ui.find(f'select[aria-label="{label}"]')).select_by_visible_text(text)
+
+
+def test_parallel_coordinates_and_scatter_choices(ui, seed):
+    open_compare(ui, seed)
+    ui.wait(lambda: len(ui.canvases(".plot-box")) == 2 and all(s["painted"] > 500 for s in ui.canvases(".plot-box")))
+    pc0, sc0 = ui.canvases(".plot-box")
+    select(ui, "Metric for parallel coordinates", "acc")
+    ui.wait(lambda: ui.hash_query().get("pc") == "acc")
+    ui.wait(lambda: ui.canvases(".plot-box")[0]["hash"] != pc0["hash"], msg="parallel coordinates recoloured by acc")
+    select(ui, "Param on x", "seed")
+    ui.wait(lambda: ui.hash_query().get("sx") == "seed")
+    select(ui, "Metric on y", "loss")
+    ui.wait(lambda: ui.hash_query().get("sy") == "loss")
+    ui.wait(lambda: ui.canvases(".plot-box")[1]["hash"] != sc0["hash"], msg="scatter redrawn")
+    # hovering a point names its run; clicking opens it
+    box = ui.finds(".plot-box")[1]
+    ui.js("arguments[0].scrollIntoView({block: 'center'})", box)
+    target = ui.js("""const c = arguments[0].querySelector('canvas.chart-layer-base'), r = c.getBoundingClientRect();
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) {
+          const p = i / 4; return [p % c.width / devicePixelRatio - r.width / 2, Math.floor(p / c.width) / devicePixelRatio + 3 - r.height / 2]; }
+        return null""", box)
+    assert target, "no point drawn on the scatter"
+    ActionChains(ui.d).move_to_element_with_offset(box.find_element("css selector", "canvas.chart-layer-over"), int(target[0]), int(target[1])).perform()
+    ui.wait(lambda: ui.js("const t = arguments[0].querySelector('.chart-tip'); return t && !t.hidden", box), msg="scatter tooltip")
+    name = ui.js("return arguments[0].querySelector('.chart-tip-head').textContent", box)
+    assert name in NAMES
+    ActionChains(ui.d).click().perform()
+    ui.wait(lambda: ui.hash() == f"#/runs/{seed.by_name(name)['id']}", msg="click opens the run")
+
+
+def test_group_by_param_mean_with_band(ui, seed):
+    names = ("run-02", "run-05", "run-07", "run-08")  # sgd, adam, adam, sgd
+    ids = [seed.by_name(n)["id"] for n in names]
+    ui.open(f"#/compare?runs={','.join(ids)}&metric=acc")
+    before = ui.wait_charts_drawn(".chart-card", count=1)[0]
+    lines_only = ui.js("return __trackTest.bandPixels(__trackTest.baseCanvases('.chart-card')[0])")
+    select(ui, "Group runs by param", "optimizer")
+    ui.wait(lambda: ui.hash_query().get("group") == "optimizer")
+    ui.wait(lambda: [c.text.replace("\n", " ") for c in ui.finds(".compare-legend .run-chip")] == ["adam ×2", "sgd ×2"], msg="group legend")
+    ui.wait(lambda: ui.canvases(".chart-card")[0]["hash"] != before["hash"], msg="redrawn grouped")
+    bands = ui.js("return __trackTest.bandPixels(__trackTest.baseCanvases('.chart-card')[0])")
+    assert bands > 5000 and bands > 10 * lines_only, (lines_only, bands)  # min-max bands
+    colors = ui.js("return [...document.querySelectorAll('.compare-legend .swatch')].map((s) => getComputedStyle(s).backgroundColor)")
+    assert len(set(colors)) == 2
+    head, rows = hover_tip(ui, 0.5)
+    assert sorted(n for n, _ in rows) == ["optimizer=adam (2)", "optimizer=sgd (2)"], rows
+    # the line is the group's mean: adam = run-05 and run-07, at the step under the cursor
+    leave_chart(ui)
+    head, rows = hover_tip(ui, 0.8)
+    step = int(head.split()[1].replace(",", ""))
+    want = (seeded_acc(5, step) + seeded_acc(7, step)) / 2
+    assert abs(float(dict(rows)["optimizer=adam (2)"]) - want) < 1e-4 * abs(want), (step, rows, want)
+    leave_chart(ui)
+    ui.screenshot("compare-grouped")

@@ -1,9 +1,11 @@
-"""Runs table: filter, invalid filter, sort, select (mouse + keyboard), compare."""
+"""Runs table: filter, invalid filter, sort, select (mouse + keyboard), compare, column picker
+(min/max summaries), group by a param, keyboard navigation, statuses (crashed shown as such)."""
 from __future__ import annotations
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 
 def open_table(ui, seed, query=""):
@@ -79,9 +81,10 @@ def test_sort_by_clicking_headers(ui, seed):
     # metric column: numbers descending first, then ascending
     header(ui, "loss").click()
     ui.wait(lambda: ui.hash_query().get("order") == "-metrics.loss")
-    ui.wait(lambda: not ui.finds(".runs-page .subtitle .spinner") and len(ui.run_rows()) == 10)
-    vals = [float(v) for v in column(ui, "loss")]
-    assert vals == sorted(vals, reverse=True), vals
+    def loss_desc():
+        vals = [float(v) for v in column(ui, "loss")]
+        return len(vals) == 10 and vals == sorted(vals, reverse=True)
+    ui.wait(loss_desc, msg="loss descending")
     header(ui, "lr").click()  # params sort ascending first (as strings on the server)
     ui.wait(lambda: ui.hash_query().get("order") == "params.lr")
     ui.wait(lambda: len(ui.run_rows()) == 10 and column(ui, "lr") == sorted(column(ui, "lr")), msg="lr ascending")
@@ -139,3 +142,119 @@ def test_compare_button_with_mouse(ui, seed):
     ui.wait(lambda: ui.hash().startswith("#/compare"))
     assert ui.hash_query()["runs"].split(",") == [seed.by_name("run-09")["id"], seed.by_name("run-00")["id"]]
     ui.wait(lambda: ui.finds(".compare-page h1") and ui.find(".compare-page h1").text == "Comparing 2 runs")
+
+
+def test_column_picker_min_max_columns_and_client_sort(ui, seed):
+    open_table(ui, seed)
+    ui.d.find_element(By.XPATH, "//button[normalize-space(.)='Columns']").click()
+    ui.wait(lambda: ui.finds('.popover input[data-col="min(metrics.loss)"]'), msg="column picker")
+    assert ui.find('.popover input[data-col="metrics.loss"]').is_selected()  # a default column
+    ui.find('.popover input[data-col="min(metrics.loss)"]').click()
+    ui.find('.popover input[data-col="max(metrics.acc)"]').click()
+    ui.find('.popover input[data-col="params.dataset"]').click()
+    ui.wait(lambda: "min(metrics.loss)" in ui.hash_query().get("cols", "") and "params.dataset" in ui.hash_query().get("cols", ""))
+    ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
+    ui.wait(lambda: not ui.finds(".popover"))
+    kinds = ui.header_kinds()
+    assert ("metric · min", "loss") in kinds and ("metric · max", "acc") in kinds and ("param", "dataset") in kinds, kinds
+    i_min, i_max = kinds.index(("metric · min", "loss")), kinds.index(("metric · max", "acc"))
+    # the values are the server's summaries (kept at write time), filled in as rows show
+    want = {r["name"]: seed.api.summaries(r["id"]) for r in seed.runs}
+
+    def cells_match():
+        rows = ui.run_rows()
+        return len(rows) == 10 and all(
+            abs(float(r["cells"][i_min]) - want[r["name"]]["loss"]["min"]) <= 1e-4 * abs(want[r["name"]]["loss"]["min"])
+            and abs(float(r["cells"][i_max]) - want[r["name"]]["acc"]["max"]) <= 1e-4 * abs(want[r["name"]]["acc"]["max"])
+            for r in rows)
+    ui.wait(cells_match, msg="min/max cells equal the server's summaries")
+    assert all(r["cells"][kinds.index(("param", "dataset"))] == "cifar10" for r in ui.run_rows())
+    ui.screenshot("runs-columns")
+    # sorting on a min column happens in the browser (MLflow's order_by has no min/max)
+    ui.js("[...document.querySelectorAll('.vt-head .vt-hcell')][arguments[0]].click()", i_min)
+    ui.wait(lambda: ui.hash_query().get("order") == "-min(metrics.loss)")
+    expect = [n for n, _ in sorted(want.items(), key=lambda kv: -kv[1]["loss"]["min"])]
+    ui.wait(lambda: [r["name"] for r in ui.run_rows()] == expect, msg="rows by min(loss), descending")
+    # back to the defaults
+    ui.d.find_element(By.XPATH, "//button[normalize-space(.)='Columns']").click()
+    ui.d.find_element(By.XPATH, "//div[contains(@class,'popover')]//button[text()='Reset to defaults']").click()
+    ui.wait(lambda: "cols" not in ui.hash_query())
+    assert ("metric · min", "loss") not in ui.header_kinds()
+
+
+def test_group_by_param_with_aggregates(ui, seed):
+    open_table(ui, seed)
+    Select(ui.find('select[aria-label="Group by"]')).select_by_visible_text("optimizer")
+    ui.wait(lambda: ui.hash_query().get("group") == "optimizer")
+    ui.wait(lambda: len(ui.finds(".vt-row.is-group")) == 2, msg="two groups")
+    groups = ui.js("""return [...document.querySelectorAll('.vt-row.is-group')].map((g) => ({
+        label: g.querySelector('.group-label').textContent,
+        cells: [...g.querySelectorAll('.vt-cell')].map((c) => ({ mean: c.querySelector('.agg-mean')?.textContent, range: c.querySelector('.agg-range')?.textContent })) }))""")
+    assert [g["label"] for g in groups] == ["▾optimizer = adam5 runs", "▾optimizer = sgd5 runs"], groups
+    heads = ui.header_cells()
+    col = heads.index("acc") - 7 + 2  # a group row: checkbox, one label spanning the fixed columns, then the columns
+    adam = [seed.by_name(f"run-{i:02d}")["acc"] for i in (1, 3, 5, 7, 9)]
+    sgd = [seed.by_name(f"run-{i:02d}")["acc"] for i in (0, 2, 4, 6, 8)]
+    assert float(groups[0]["cells"][col]["mean"]) == round(sum(adam) / 5, 4)
+    assert groups[0]["cells"][col]["range"] == f"{min(adam):g} – {max(adam):g}"
+    assert float(groups[1]["cells"][col]["mean"]) == round(sum(sgd) / 5, 4)
+    # the runs sit under their group
+    rows = ui.js("return [...document.querySelectorAll('.vt-body .vt-row')].sort((a, b) => a.dataset.i - b.dataset.i).map((r) => r.classList.contains('is-group') ? 'G' : r.querySelector('.name a').textContent)")
+    assert rows[0] == "G" and rows[6] == "G" and {*rows[1:6]} == {f"run-{i:02d}" for i in (1, 3, 5, 7, 9)}, rows
+    ui.screenshot("runs-grouped")
+    # clicking a group folds it
+    ui.find(".vt-row.is-group .group-label").click()
+    ui.wait(lambda: len(ui.run_rows()) == 5 and len(ui.finds(".vt-row.is-group")) == 2, msg="adam folded")
+    # ticking a group's box selects its runs
+    ui.js("document.querySelectorAll('.vt-row.is-group')[1].querySelector('.sel input').click()")
+    ui.wait(lambda: {r["name"] for r in ui.run_rows() if r["selected"]} == {f"run-{i:02d}" for i in (0, 2, 4, 6, 8)})
+
+
+def cursor_name(ui):
+    return ui.js("const r = document.querySelector('.vt-row.is-cursor'); return r ? r.querySelector('.name a').textContent : null")
+
+
+def test_keyboard_navigation(ui, seed):
+    open_table(ui, seed)
+    ActionChains(ui.d).send_keys("j").perform()  # the first j puts the cursor on the first row
+    ui.wait(lambda: cursor_name(ui) == "run-09")
+    ActionChains(ui.d).send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN).perform()
+    ui.wait(lambda: cursor_name(ui) == "run-07")
+    ActionChains(ui.d).send_keys("k").perform()
+    ui.wait(lambda: cursor_name(ui) == "run-08")
+    ActionChains(ui.d).send_keys(Keys.END).perform()
+    ui.wait(lambda: cursor_name(ui) == "run-00")
+    ActionChains(ui.d).send_keys(Keys.HOME).perform()
+    ui.wait(lambda: cursor_name(ui) == "run-09")
+    ActionChains(ui.d).send_keys(Keys.ARROW_UP).perform()  # stays on the first row
+    ui.wait(lambda: cursor_name(ui) == "run-09")
+    ActionChains(ui.d).send_keys("j", Keys.ENTER).perform()
+    ui.wait(lambda: ui.hash() == f"#/runs/{seed.by_name('run-08')['id']}", msg="Enter opens the run")
+    ui.d.back()
+    ui.wait(lambda: len(ui.run_rows()) == 10)
+    # "/" jumps to the filter (its hints open), Escape closes the hints, a second one goes back to the table
+    ActionChains(ui.d).send_keys("/").perform()
+    ui.wait(lambda: ui.js("return document.activeElement.id") == "runs-filter")
+    ui.wait(lambda: ui.find(".filter-box .hints").is_displayed())
+    ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
+    ui.wait(lambda: not ui.find(".filter-box .hints").is_displayed())
+    assert ui.js("return document.activeElement.id") == "runs-filter"
+    ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
+    ui.wait(lambda: ui.js("return document.activeElement.classList.contains('vt-scroll')"))
+    ui.wait(lambda: cursor_name(ui) == "run-09")
+    # "?" lists the shortcuts
+    ActionChains(ui.d).send_keys("?").perform()
+    ui.wait(lambda: ui.finds("dialog[open]") and "Keyboard shortcuts" in ui.find("dialog[open]").text)
+    ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
+    ui.wait(lambda: not ui.finds("dialog[open]"))
+
+
+def test_statuses_including_crashed(ui, seed):
+    ui.open(f"#/experiments/{seed.zoo}")
+    ui.wait(lambda: len(ui.run_rows()) == 4)
+    status = {r["name"]: r["cells"][1] for r in ui.run_rows()}
+    assert status == {"crashed-run": "crashed", "failed-run": "failed", "killed-run": "killed", "child-run": "finished"}, status
+    assert "heartbeat stopped" in ui.find(".vt-row .pill-crashed").get_attribute("title")
+    # a crashed run is not live: the table does not claim a run is running
+    assert "running" not in ui.find(".runs-page .subtitle").text
+    ui.screenshot("runs-statuses")

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 def test_experiments_list(ui, seed):
     ui.open("#/")
-    ui.wait(lambda: len(ui.finds("table.exp-table tbody tr")) == 3 and not ui.finds(".exp-table .skeleton"),
+    ui.wait(lambda: len(ui.finds("table.exp-table tbody tr")) == 4 and not ui.finds(".exp-table .skeleton"),
             msg="experiment rows with run counts")
     names = [e.text for e in ui.finds(".exp-table a.exp-name")]
-    assert set(names) == {"Default", "vision-sweep", "live-demo"}
-    counts = ui.js("""return Object.fromEntries([...document.querySelectorAll('.exp-table tbody tr')]
-        .map((tr) => [tr.querySelector('a.exp-name').textContent, tr.querySelector('td.runs-count').textContent.trim()]))""")
-    assert counts["vision-sweep"] == "10" and counts["live-demo"] == "2", counts
-    assert "1 running" in ui.find(".exp-table").text  # live-demo's RUNNING run
+    assert set(names) == {"Default", "vision-sweep", "live-demo", "status-zoo"}
+    rows = ui.js("""return Object.fromEntries([...document.querySelectorAll('.exp-table tbody tr')]
+        .map((tr) => [tr.querySelector('a.exp-name').textContent, [tr.querySelector('td.runs-count').textContent.trim(), tr.textContent]]))""")
+    counts = {k: v[0] for k, v in rows.items()}
+    assert counts == {"vision-sweep": "10", "live-demo": "2", "status-zoo": "4", "Default": "0"}, counts
+    assert "1 running" in rows["live-demo"][1]  # live-demo's RUNNING run
+    assert "running" not in rows["vision-sweep"][1]
+    assert not ui.find(".first-run").is_displayed()  # runs exist: no first-run help
     assert ui.d.title.startswith("Experiments")
     ui.screenshot("experiments")
 
