@@ -54,6 +54,10 @@ test('crashed status from a stale heartbeat', () => {
   assert.equal(runDuration({ start_time: 1000, end_time: 4000 }), 3000);
   assert.equal(runDuration({ start_time: 1000, status: 'RUNNING' }, 5000), 4000);
   assert.equal(runDuration({ start_time: 1000, status: 'FAILED' }), null);
+  // a crashed run lasted until its last heartbeat, not until now
+  const crashed = { 'track.heartbeat': String(now - 600_000) };
+  assert.equal(runDuration({ start_time: now - 3_600_000, status: 'RUNNING' }, now, crashed), 3_000_000);
+  assert.equal(runDuration({ start_time: now - 3_600_000, status: 'RUNNING' }, now, { 'track.heartbeat': String(now - 1000) }), 3_600_000);
 });
 
 test('colours', () => {

@@ -106,4 +106,6 @@ test('compare state round trip and clamping', () => {
   assert.equal(bad.zoom, null);
   const many = decodeCompareState({ runs: Array.from({ length: 80 }, (_, i) => 'r' + i).join(',') });
   assert.equal(many.runs.length, 50);
+  assert.equal(many.requested, 80); // the page says it shows the first 50 of 80
+  assert.equal(s.requested, 3);
 });

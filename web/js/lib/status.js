@@ -41,11 +41,16 @@ export function isRunning(run, now = Date.now()) {
   return displayStatus(run.info, run.tags, now) === 'RUNNING';
 }
 
-/** Duration in ms (to `now` for a running run), or null. */
-export function runDuration(info, now = Date.now()) {
+/**
+ * Duration in ms, or null: to the end time; for a running run to `now`; for a crashed run (pass
+ * its tags) to its last heartbeat, when the process was last seen alive.
+ */
+export function runDuration(info, now = Date.now(), tags = null) {
   const s = Number(info?.start_time);
   if (!s) return null;
   const e = Number(info.end_time);
   if (e) return e - s;
-  return info.status === 'RUNNING' ? now - s : null;
+  if (info.status !== 'RUNNING') return null;
+  if (tags && displayStatus(info, tags, now) === 'CRASHED') return Math.max(0, parseHeartbeat(tags[HEARTBEAT_TAG]) - s);
+  return now - s;
 }

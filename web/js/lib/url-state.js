@@ -175,6 +175,7 @@ export function encodeRunsState(s) {
 }
 
 const X_MODES = ['step', 'time', 'relative'];
+export const MAX_COMPARE = 50;
 
 export function decodeCompareState(q = {}) {
   const list = (v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
@@ -184,8 +185,10 @@ export function decodeCompareState(q = {}) {
     const [a, b] = q.zoom.split(',').map(Number);
     if (Number.isFinite(a) && Number.isFinite(b) && a < b) zoom = [a, b];
   }
+  const runs = [...new Set(list(q.runs))];
   return {
-    runs: [...new Set(list(q.runs))].slice(0, 50),
+    runs: runs.slice(0, MAX_COMPARE),
+    requested: runs.length, // more than MAX_COMPARE: the page says only the first are shown
     metrics: list(q.metric),
     x: X_MODES.includes(q.x) ? q.x : 'step',
     log: q.log === '1',

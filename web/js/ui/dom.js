@@ -46,6 +46,11 @@ export function copyButton(text, label = 'Copy') {
   return b;
 }
 
+/** A friendly empty state: a title, a sentence, and anything else (e.g. a code block to copy). */
+export function emptyState(title, text, ...extra) {
+  return h('div', { class: 'empty' }, h('h2', null, title), text ? h('p', null, text) : null, ...extra);
+}
+
 export function codeBlock(text) {
   return h('pre', { class: 'code' }, text, h('button', { class: 'btn btn-sm copy', type: 'button', onclick: () => copyText(text) }, 'Copy'));
 }

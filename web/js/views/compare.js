@@ -5,8 +5,8 @@
 import * as api from '../api.js';
 import { cached } from '../cache.js';
 import { h } from '../html.js';
-import { formatNumber, plural } from '../lib/format.js';
-import { compareHash, decodeCompareState, encodeCompareState, runHash, experimentHash } from '../lib/url-state.js';
+import { formatNumber, formatCount, plural } from '../lib/format.js';
+import { compareHash, decodeCompareState, encodeCompareState, runHash, experimentHash, MAX_COMPARE } from '../lib/url-state.js';
 import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
 import { groupBy, aggregateBands } from '../lib/aggregate.js';
@@ -90,7 +90,8 @@ export function mount(root, params) {
     paramsEl = h('div');
     plotsEl = h('div');
     const warn = missing.length ? h('div', { class: 'error-box', style: { marginBottom: '16px' } }, h('strong', null, `${plural(missing.length, 'run')} could not be loaded: `), h('span', { class: 'mono' }, missing.join(', '))) : null;
-    page.replaceChildren(...[header, warn, legendEl, controlsEl, gridEl, paramsEl, plotsEl].filter(Boolean));
+    const capped = state.requested > MAX_COMPARE ? h('div', { class: 'note-box', role: 'status' }, `Comparing the first ${MAX_COMPARE} of the ${formatCount(state.requested)} runs in the link: a comparison holds at most ${MAX_COMPARE}.`) : null;
+    page.replaceChildren(...[header, capped, warn, legendEl, controlsEl, gridEl, paramsEl, plotsEl].filter(Boolean));
     setTitle(`Compare ${runs.length} runs`);
     if (runs.length === 0) { gridEl.replaceChildren(h('div', { class: 'card card-empty' }, 'None of these runs exist.')); return; }
     renderLegend(); renderControls(); renderCharts(); renderParams(); renderPlots();

@@ -16,7 +16,7 @@ import { artifactRoot, joinPath, previewKind, sortEntries, baseName } from '../l
 import { LineChart } from '../chart/line-chart.js';
 import { drawSparkline } from '../chart/sparkline.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented } from '../ui/dom.js';
+import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock } from '../ui/dom.js';
 import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1000;
@@ -133,7 +133,7 @@ export function mount(root, params) {
   function renderOverview() {
     const lazy = lazyGroup();
     const i = run.info, t = run.tags;
-    const dur = runDuration(i);
+    const dur = runDuration(i, Date.now(), t);
     const src = t['mlflow.source.name'];
     const commit = t['mlflow.source.git.commit'];
     const parent = t['mlflow.parentRunId'];
@@ -274,7 +274,13 @@ export function mount(root, params) {
       chartCards.set(key, entry);
       lazy.observe(card, () => loadChart(entry));
     }
-    bodyEl.replaceChildren(toolbar, keys.length ? grid : h('div', { class: 'card card-empty' }, 'This run has no metrics yet.'));
+    if (!keys.length) {
+      bodyEl.replaceChildren(h('div', { class: 'card' }, emptyState('No metrics yet',
+        isRunning(run) ? 'Metrics this run logs appear here as they arrive, one chart each.' : 'This run logged no metrics. In your training code, for example:',
+        codeBlock('mlflow.log_metric("loss", loss, step=step)'))));
+      return () => lazy.disconnect();
+    }
+    bodyEl.replaceChildren(toolbar, grid);
     if (state.metric) requestAnimationFrame(() => grid.firstElementChild?.scrollIntoView({ block: 'nearest' }));
     return () => { lazy.disconnect(); for (const e of chartCards.values()) e.chart?.destroy(); };
   }
@@ -335,7 +341,12 @@ export function mount(root, params) {
       let files;
       try { files = sortEntries(await api.listArtifacts(joinPath(rootPath, rel), { signal: ctl.signal })); }
       catch (e) { if (!api.isAbort(e)) ul.replaceChildren(h('li', null, errorBox(e, { title: 'Could not list artifacts' }))); return false; }
-      if (!files.length) { ul.replaceChildren(h('li', { class: 'art-item faint' }, rel ? 'empty folder' : 'No artifacts logged.')); return true; }
+      if (!files.length && !rel) {
+        layout.replaceWith(h('div', { class: 'card' }, emptyState('No artifacts yet', 'Files the run logs (models, plots, reports) show up here with a preview.',
+          codeBlock('mlflow.log_artifact("confusion_matrix.png")\nmlflow.log_text(report, "eval/report.txt")'))));
+        return true;
+      }
+      if (!files.length) { ul.replaceChildren(h('li', { class: 'art-item faint' }, 'empty folder')); return true; }
       ul.replaceChildren(...files.map((f) => {
         const childRel = joinPath(rel, baseName(f.path));
         const li = h('li', { role: 'treeitem' });

@@ -78,7 +78,7 @@ export function mount(root, params) {
       case 'run_name': return run.name;
       case 'start_time': return run.info.start_time;
       case 'end_time': return run.info.end_time;
-      case 'duration': return runDuration(run.info, now);
+      case 'duration': return runDuration(run.info, now, run.tags);
       case 'user': return run.tags['mlflow.user'] || run.info.user_id;
       case 'experiment': return expName(run.info.experiment_id);
     }
@@ -399,7 +399,7 @@ export function mount(root, params) {
     const user = run.tags['mlflow.user'] || run.info.user_id || '';
     const cb = h('input', { type: 'checkbox', 'aria-label': `Select ${run.name}`, tabindex: '-1' });
     cb.checked = sel;
-    const dur = runDuration(run.info, now);
+    const dur = runDuration(run.info, now, run.tags);
     const row = h('div', { class: `vt-row${sel ? ' is-selected' : ''}${i === cursor ? ' is-cursor' : ''}`, role: 'row', 'data-i': i, 'aria-selected': String(sel) },
       cell('sel', cb),
       cell('', statusPill(displayStatus(run.info, run.tags, now))),
@@ -494,7 +494,7 @@ export function mount(root, params) {
     else parts.push(h('span', null, loadingRuns && !runs.length ? 'Loading runs…' : `${formatCount(runs.length)}${truncated ? '+' : ''} ${runs.length === 1 ? 'run' : 'runs'}${state.filter ? ' matching' : ''}`));
     if (loadingRuns && runs.length) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), 'loading more…'));
     if (sortingNote) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), sortingNote));
-    if (running) parts.push(h('span', { class: 'live', title: 'New points appear within a second or two' }, `${running} running · live`));
+    if (running) parts.push(h('span', { class: 'live', title: 'New points appear within a second or two' }, `${formatCount(running)} running · live`));
     if (newRunsWaiting) parts.push(h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadRuns() }, `${newRunsWaiting} new — refresh`));
     if (!multi) parts.push(h('span', { class: 'id', title: 'Experiment id' }, `id ${expIds[0]}`));
     subtitle.replaceChildren(...parts);

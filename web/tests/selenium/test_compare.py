@@ -306,3 +306,36 @@ def test_group_by_param_mean_with_band(ui, seed):
     assert abs(float(dict(rows)["optimizer=adam (2)"]) - want) < 1e-4 * abs(want), (step, rows, want)
     leave_chart(ui)
     ui.screenshot("compare-grouped")
+
+
+def test_zoom_in_relative_time_requeries_step_ranges(ui, seed):
+    ids = open_compare(ui, seed, "&metric=acc&x=relative")
+    ui.wait_charts_drawn(".chart-card", count=1)
+    ui.js("performance.clearResourceTimings()")
+    canvas = ui.find(".chart-card canvas.chart-layer-over")
+    w = canvas.size["width"]
+    (ActionChains(ui.d).move_to_element_with_offset(canvas, int(-0.2 * w), 0).click_and_hold()
+     .move_by_offset(int(0.1 * w), 0).move_by_offset(int(0.1 * w), 0).release().perform())
+    ui.wait(lambda: "zoom" in ui.hash_query(), msg="zoom in the URL")
+    t0, t1 = map(float, ui.hash_query()["zoom"].split(","))  # milliseconds since each run's start
+    assert 0 < t0 < t1 < 500_000, (t0, t1)
+    # the seeded points are one second apart: the time window maps to about the same step window
+    ui.wait(lambda: {r["run_id"] for r in series_requests(ui) if "min_step" in r} == set(ids), msg="zoomed series requests")
+    for r in series_requests(ui):
+        if "min_step" not in r:
+            continue
+        lo, hi = int(r["min_step"]), int(r["max_step"])
+        assert lo <= t0 / 1000 + 1 and hi >= t1 / 1000 - 1 and hi - lo < (t1 - t0) / 1000 + 5, (r, t0, t1)
+    head, rows = hover_tip(ui, 0.5)
+    assert re.fullmatch(r"\d+m\s\d\ds", head), head
+    assert len(rows) == 3
+
+
+def test_more_than_fifty_runs_in_a_link(ui, seed):
+    ids = [r["id"] for r in seed.runs] + [f"{i:032x}" for i in range(45)]  # 55 ids
+    ui.console.allow(r"runs/get.*404")
+    ui.open(f"#/compare?runs={','.join(ids)}")
+    ui.wait(lambda: ui.finds(".note-box"), msg="notice about the cap")
+    assert ui.find(".note-box").text == "Comparing the first 50 of the 55 runs in the link: a comparison holds at most 50."
+    ui.wait(lambda: ui.find(".compare-page h1").text == "Comparing 10 runs")
+    assert "40 runs could not be loaded" in ui.find(".compare-page .error-box").text

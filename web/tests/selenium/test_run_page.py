@@ -88,3 +88,21 @@ def test_mlflow_links_open_our_pages(ui, seed):
     ui.open('#/compare-runs?runs=["' + '","'.join(ids) + '"]&experiments=["' + seed.exp + '"]')
     ui.wait(lambda: ui.hash() == f"#/compare?runs={','.join(ids)}")
     ui.wait(lambda: ui.finds(".compare-page h1") and ui.find(".compare-page h1").text == "Comparing 2 runs")
+
+
+def test_empty_states_of_a_run_without_data(ui, seed):
+    ui.open(f"#/runs/{seed.failed}")
+    ui.wait(lambda: ui.finds("h1 .pill"))
+    assert ui.find("h1 .pill").text.lower() == "failed"
+    cards = ui.js("return Object.fromEntries([...document.querySelectorAll('.card')].filter((c) => c.querySelector('.card-head h2')).map((c) => [c.querySelector('.card-head h2').textContent, c.querySelector('.card-empty')?.textContent || '']))")
+    assert cards["Metrics"] == "No metrics logged." and cards["Parameters"] == "No parameters logged.", cards
+    ui.open(f"#/runs/{seed.failed}?tab=charts")
+    ui.wait(lambda: ui.finds(".empty h2"))
+    assert ui.find(".empty h2").text == "No metrics yet"
+    assert ui.js("return document.querySelector('.empty pre.code').firstChild.textContent") == 'mlflow.log_metric("loss", loss, step=step)'
+    assert not ui.finds(".chart-card")
+    ui.open(f"#/runs/{seed.failed}?tab=artifacts")
+    ui.wait(lambda: ui.finds(".empty h2"))
+    assert ui.find(".empty h2").text == "No artifacts yet"
+    assert "mlflow.log_artifact(" in ui.find(".empty pre.code").text
+    ui.screenshot("run-artifacts-empty")

@@ -255,6 +255,10 @@ def test_statuses_including_crashed(ui, seed):
     status = {r["name"]: r["cells"][1] for r in ui.run_rows()}
     assert status == {"crashed-run": "crashed", "failed-run": "failed", "killed-run": "killed", "child-run": "finished"}, status
     assert "heartbeat stopped" in ui.find(".vt-row .pill-crashed").get_attribute("title")
+    # a crashed run lasted until its last heartbeat (50 minutes after it started), not until now
+    heads = ui.header_cells()
+    crashed = next(r for r in ui.run_rows() if r["name"] == "crashed-run")
+    assert crashed["cells"][heads.index("Duration")].replace("\u00a0", " ") == "50m 00s", crashed
     # a crashed run is not live: the table does not claim a run is running
     assert "running" not in ui.find(".runs-page .subtitle").text
     ui.screenshot("runs-statuses")

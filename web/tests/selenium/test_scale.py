@@ -16,15 +16,16 @@ from selenium.webdriver.common.keys import Keys
 from conftest import UI, Api, Server
 
 N_RUNS = 10_000
-T0 = 1_700_000_000_000
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    """Its own server with one experiment of N_RUNS runs (runs/create over keep-alive connections)."""
+    """Its own server with one experiment of N_RUNS runs, all RUNNING (runs/create over keep-alive
+    connections): the table stays live, so this also covers polling a huge sweep."""
     srv = Server(tmp_path_factory.mktemp("track-10k")).start()
     try:
         exp = Api(srv.url).create_experiment("ten-thousand")
+        t0 = int(time.time() * 1000) - N_RUNS * 10_000  # one run started every 10 s, the newest just now
         host = urlsplit(srv.url)
         local = threading.local()
 
@@ -32,7 +33,7 @@ def big(tmp_path_factory):
             conn = getattr(local, "conn", None)
             if conn is None:
                 conn = local.conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-            body = {"experiment_id": exp, "run_name": f"r{i:05d}", "start_time": T0 + i * 1000,
+            body = {"experiment_id": exp, "run_name": f"r{i:05d}", "start_time": t0 + i * 10_000,
                     "tags": [{"key": "shard", "value": str(i % 7)}, {"key": "mlflow.user", "value": f"user{i % 3}"}]}
             conn.request("POST", "/api/2.0/mlflow/runs/create", body=json.dumps(body), headers={"Content-Type": "application/json"})
             r = conn.getresponse()
