@@ -10,7 +10,7 @@ import { compareHash, decodeCompareState, encodeCompareState, runHash, experimen
 import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
 import { groupBy, aggregateBands } from '../lib/aggregate.js';
-import { runColor } from '../lib/colors.js';
+import { runColor, ramp } from '../lib/colors.js';
 import { displayStatus, isRunning } from '../lib/status.js';
 import { LineChart, CursorSync } from '../chart/line-chart.js';
 import { ParallelChart } from '../chart/parallel.js';
@@ -278,7 +278,7 @@ export function mount(root, params) {
     const pBox = h('div', { class: 'plot-box' });
     const sBox = h('div', { class: 'plot-box' });
     plotsEl.replaceChildren(
-      h('div', { class: 'section-title' }, h('h2', null, 'Parallel coordinates'), h('span', { class: 'muted small' }, diffParams.length ? 'params that differ, coloured by' : 'params, coloured by'), sel(pcMetric, mk, (v) => setState({ pc: v }, { replace: true }), 'Metric for parallel coordinates')),
+      h('div', { class: 'section-title' }, h('h2', null, 'Parallel coordinates'), h('span', { class: 'muted small' }, diffParams.length ? 'params that differ, coloured by' : 'params, coloured by'), sel(pcMetric, mk, (v) => setState({ pc: v }, { replace: true }), 'Metric for parallel coordinates'), rampLegend(runs.map((r) => r.metrics[pcMetric]?.value))),
       h('div', { class: 'card', style: { padding: '8px' } }, pBox),
       h('div', { class: 'section-title' }, h('h2', null, 'Scatter'), sel(sx, pk, (v) => setState({ sx: v }, { replace: true }), 'Param on x'), h('span', { class: 'muted' }, 'vs'), sel(sy, mk, (v) => setState({ sy: v }, { replace: true }), 'Metric on y')),
       h('div', { class: 'card', style: { padding: '8px' } }, sBox));
@@ -286,6 +286,17 @@ export function mount(root, params) {
     parallel.setData([...dimsKeys.map((k) => ({ label: k, values: runs.map((r) => r.params[k] ?? null) })), { label: pcMetric, values: runs.map((r) => { const v = r.metrics[pcMetric]?.value; return Number.isFinite(v) ? v : null; }) }], runs.map((r) => r.name));
     scatter = new ScatterChart(sBox, { onClick: (p) => navigate(runHash(p.id)) });
     scatter.setData(runs.map((r) => ({ id: r.id, x: r.params[sx] ?? null, y: r.metrics[sy]?.value, color: colorOf(r), label: r.name })), { xLabel: sx, yLabel: sy });
+  }
+
+  /** The colour scale of the parallel coordinates: lowest value, gradient, highest value. */
+  function rampLegend(values) {
+    const finite = values.filter((v) => Number.isFinite(v));
+    if (!finite.length) return null;
+    const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => `${ramp(t)} ${t * 100}%`).join(', ');
+    return h('span', { class: 'ramp-legend', title: 'Line colour: the metric, from its lowest to its highest value' },
+      h('span', { class: 'mono small' }, formatNumber(Math.min(...finite), 4)),
+      h('span', { class: 'ramp-bar', style: { background: `linear-gradient(90deg, ${stops})` } }),
+      h('span', { class: 'mono small' }, formatNumber(Math.max(...finite), 4)));
   }
 
   // ----------------------------------------------------------------- live

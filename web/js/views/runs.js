@@ -147,8 +147,13 @@ export function mount(root, params) {
     return s[col.key]?.[col.agg];
   }
 
+  // The checkbox, status and name columns sit in one pinned cell group (see pinned()), the first
+  // track of every row's grid; the others follow.
+  const PINNED = ['sel', 'status', 'name'];
+  const PIN_W = FIXED.filter((c) => PINNED.includes(c.id)).reduce((a, c) => a + c.w, 0);
+  const REST = FIXED.filter((c) => !PINNED.includes(c.id));
   function gridTemplate() {
-    return [...FIXED.map((c) => c.w + 'px'), ...cols().map((c) => colWidth(c) + 'px'), 'minmax(24px, 1fr)'].join(' ');
+    return [PIN_W + 'px', ...REST.map((c) => c.w + 'px'), ...cols().map((c) => colWidth(c) + 'px'), 'minmax(24px, 1fr)'].join(' ');
   }
 
   // ----------------------------------------------------------------- loading
@@ -382,6 +387,14 @@ export function mount(root, params) {
 
   function cell(cls, ...children) { return h('div', { class: `vt-cell ${cls || ''}`, role: 'gridcell' }, ...children); }
 
+  /**
+   * The checkbox, status and name cells, grouped so they stay in view when the table scrolls
+   * sideways: one sticky element per row (cheaper to scroll than one per cell).
+   */
+  function pinned(...cells) {
+    return h('div', { class: 'vt-pin', style: { gridTemplateColumns: FIXED.filter((c) => PINNED.includes(c.id)).map((c) => c.w + 'px').join(' ') } }, ...cells);
+  }
+
   function valueCell(v, col) {
     if (v === undefined || v === null || v === '') return cell(col.kind === 'metric' ? 'num faint' : 'faint', '—');
     if (col.kind === 'metric') return cell('num', formatNumber(v, 5));
@@ -401,9 +414,8 @@ export function mount(root, params) {
     cb.checked = sel;
     const dur = runDuration(run.info, now, run.tags);
     const row = h('div', { class: `vt-row${sel ? ' is-selected' : ''}${i === cursor ? ' is-cursor' : ''}`, role: 'row', 'data-i': i, 'aria-selected': String(sel) },
-      cell('sel', cb),
-      cell('', statusPill(displayStatus(run.info, run.tags, now))),
-      cell('name', h('a', { href: runHash(run.id), title: `${run.name}\n${run.id}` }, run.name)),
+      pinned(cell('sel', cb), cell('', statusPill(displayStatus(run.info, run.tags, now))),
+        cell('name', h('a', { href: runHash(run.id), title: `${run.name}\n${run.id}` }, run.name))),
       multi ? cell('ellipsis muted', h('span', { title: `Experiment ${run.info.experiment_id}` }, expName(run.info.experiment_id))) : null,
       cell('muted', h('span', { title: formatTimestamp(run.info.start_time) }, formatRelative(run.info.start_time, now))),
       cell('num', dur === null ? '' : formatDuration(dur)),
@@ -435,9 +447,10 @@ export function mount(root, params) {
     cb.checked = allSel && group.items.length > 0;
     const label = group.value === null ? h('span', { class: 'faint' }, `${state.group} not set`) : h('span', null, h('span', { class: 'muted' }, `${state.group} = `), h('span', { class: 'mono-val' }, group.value));
     return h('div', { class: `vt-row is-group${i === cursor ? ' is-cursor' : ''}`, role: 'row', 'data-i': i },
-      cell('sel', cb),
-      h('div', { class: 'vt-cell group-label', role: 'gridcell', style: { gridColumn: `span ${FIXED.length - 1}` } },
-        h('span', { class: 'chev' }, isCollapsed ? '▸' : '▾'), label, h('span', { class: 'group-count' }, plural(group.items.length, 'run'))),
+      pinned(cell('sel', cb),
+        h('div', { class: 'vt-cell group-label', role: 'gridcell', style: { gridColumn: 'span 2' } },
+          h('span', { class: 'chev' }, isCollapsed ? '▸' : '▾'), label, h('span', { class: 'group-count' }, plural(group.items.length, 'run')))),
+      h('div', { class: 'vt-cell', role: 'gridcell', style: { gridColumn: `span ${REST.length}` } }),
       ...aggCells, cell(''));
   }
 
@@ -466,8 +479,9 @@ export function mount(root, params) {
       return el;
     };
     head.replaceChildren(
-      h('div', { class: 'vt-hcell sel', role: 'columnheader' }, selAll),
-      ...FIXED.slice(1).map((c) => sortable(c.label, c.sort, c.num ? 'num' : '')),
+      pinned(h('div', { class: 'vt-hcell sel', role: 'columnheader' }, selAll),
+        ...FIXED.filter((c) => PINNED.includes(c.id) && c.id !== 'sel').map((c) => sortable(c.label, c.sort, c.num ? 'num' : ''))),
+      ...REST.map((c) => sortable(c.label, c.sort, c.num ? 'num' : '')),
       ...cols().map((c) => sortable(c.key, c, c.kind === 'metric' ? 'num' : '', c.kind === 'metric' ? (c.agg === 'last' ? 'metric' : `metric · ${c.agg}`) : c.kind)),
       h('div', { class: 'vt-hcell' }));
     // group select
@@ -527,7 +541,10 @@ export function mount(root, params) {
   }
 
   // ----------------------------------------------------------------- interactions
-  scroller.addEventListener('scroll', scheduleRows, { passive: true });
+  scroller.addEventListener('scroll', () => {
+    scroller.classList.toggle('is-scrolled-x', scroller.scrollLeft > 0); // a line under the pinned columns only then
+    scheduleRows();
+  }, { passive: true });
   const ro = new ResizeObserver(scheduleRows);
   ro.observe(scroller);
 

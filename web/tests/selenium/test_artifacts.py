@@ -66,6 +66,15 @@ def test_html_artifact_is_not_rendered(ui, seed):
     except TimeoutException:
         pass
     ui.screenshot("run-artifacts-html")
+    # and the file itself, opened from the Download link or typed in, is never a page of this origin
+    href = ui.js("return document.querySelector('.art-preview a[download]').getAttribute('href')")
+    got = ui.d.execute_async_script("""const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then((r) => done({ type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'),
+            csp: r.headers.get('content-security-policy'), nosniff: r.headers.get('x-content-type-options') }));""", href)
+    assert not got["type"].startswith("text/html"), got
+    assert got["disposition"].startswith("attachment"), got
+    assert got["csp"].startswith("sandbox"), got
+    assert got["nosniff"] == "nosniff", got
 
 
 def test_deep_link_to_nested_file(ui, seed):

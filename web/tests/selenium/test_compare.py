@@ -260,6 +260,8 @@ def test_parallel_coordinates_and_scatter_choices(ui, seed):
     select(ui, "Metric for parallel coordinates", "acc")
     ui.wait(lambda: ui.hash_query().get("pc") == "acc")
     ui.wait(lambda: ui.canvases(".plot-box")[0]["hash"] != pc0["hash"], msg="parallel coordinates recoloured by acc")
+    accs = [seed.by_name(n)["acc"] for n in NAMES]
+    assert [float(e.text) for e in ui.finds(".ramp-legend .mono")] == [min(accs), max(accs)]  # the colour scale's ends
     select(ui, "Param on x", "seed")
     ui.wait(lambda: ui.hash_query().get("sx") == "seed")
     select(ui, "Metric on y", "loss")

@@ -155,6 +155,12 @@ def test_column_picker_min_max_columns_and_client_sort(ui, seed):
     ui.wait(lambda: "min(metrics.loss)" in ui.hash_query().get("cols", "") and "params.dataset" in ui.hash_query().get("cols", ""))
     ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
     ui.wait(lambda: not ui.finds(".popover"))
+    # the added columns are scrolled into view; checkbox, status and name stay pinned on the left
+    ui.wait(lambda: ui.js("const s = document.querySelector('.vt-scroll'); return s.scrollLeft > 0 && s.scrollLeft + s.clientWidth >= s.scrollWidth - 1"),
+            msg="new columns scrolled into view")
+    assert ui.js("""const sc = document.querySelector('.vt-scroll').getBoundingClientRect();
+        return [...document.querySelectorAll('.vt-row .name a, .vt-row .sel input, .vt-head .sel input')].every((e) => {
+          const r = e.getBoundingClientRect(); return r.left >= sc.left && r.right <= sc.right; })""")
     kinds = ui.header_kinds()
     assert ("metric · min", "loss") in kinds and ("metric · max", "acc") in kinds and ("param", "dataset") in kinds, kinds
     i_min, i_max = kinds.index(("metric · min", "loss")), kinds.index(("metric · max", "acc"))
@@ -192,7 +198,7 @@ def test_group_by_param_with_aggregates(ui, seed):
         cells: [...g.querySelectorAll('.vt-cell')].map((c) => ({ mean: c.querySelector('.agg-mean')?.textContent, range: c.querySelector('.agg-range')?.textContent })) }))""")
     assert [g["label"] for g in groups] == ["▾optimizer = adam5 runs", "▾optimizer = sgd5 runs"], groups
     heads = ui.header_cells()
-    col = heads.index("acc") - 7 + 2  # a group row: checkbox, one label spanning the fixed columns, then the columns
+    col = heads.index("acc") - 7 + 3  # a group row: checkbox, label, one cell spanning the other fixed columns, then the columns
     adam = [seed.by_name(f"run-{i:02d}")["acc"] for i in (1, 3, 5, 7, 9)]
     sgd = [seed.by_name(f"run-{i:02d}")["acc"] for i in (0, 2, 4, 6, 8)]
     assert float(groups[0]["cells"][col]["mean"]) == round(sum(adam) / 5, 4)

@@ -89,7 +89,7 @@ def test_compare_view(ui, seed):
     ui.wait(lambda: all(s["painted"] > 500 for s in ui.canvases(".plot-box")) and len(ui.canvases(".plot-box")) == 2,
             msg="parallel coordinates and scatter")
     ui.screenshot("compare")
-    ui.js("document.querySelector('.diff-table').scrollIntoView({block: 'start'})")
+    ui.js("[...document.querySelectorAll('.section-title')].find((t) => t.textContent.startsWith('Parameters')).scrollIntoView({block: 'start'})")
     ui.screenshot("compare-params")
 
 
