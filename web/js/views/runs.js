@@ -534,7 +534,9 @@ export function mount(root, params) {
   }
 
   function compare() {
-    const ids = runs.filter((r) => selected.has(r.id)).map((r) => r.id);
+    // every selected run, in table order; runs a later filter hides stay selected and come last
+    const shown = runs.filter((r) => selected.has(r.id)).map((r) => r.id);
+    const ids = [...shown, ...[...selected].filter((id) => !byId.has(id))];
     if (ids.length < 2) { toast('Select at least 2 runs (x) to compare'); return; }
     if (ids.length > 50) { toast('Select at most 50 runs to compare'); return; }
     navigate(compareHash({ runs: ids }));

@@ -131,6 +131,21 @@ def test_select_with_checkboxes_and_keyboard_then_compare(ui, seed):
     ui.wait(lambda: ui.hash() == f"#/experiments/{seed.exp}" and len(ui.run_rows()) == 10)
 
 
+def test_selection_survives_a_filter(ui, seed):
+    open_table(ui, seed)
+    rows = {r["name"]: r["i"] for r in ui.run_rows()}
+    for name in ("run-01", "run-08"):
+        ui.find(f'.vt-row[data-i="{rows[name]}"] .sel input').click()
+    type_filter(ui, "metrics.acc > 0.6")  # hides run-01
+    ui.wait(lambda: {r["name"] for r in ui.run_rows()} == {"run-06", "run-07", "run-08", "run-09"})
+    assert [r["name"] for r in ui.run_rows() if r["selected"]] == ["run-08"]
+    btn = ui.d.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Compare')]")
+    assert btn.text.replace("\n", " ") == "Compare 2"  # what the button says is what it compares
+    btn.click()
+    ui.wait(lambda: ui.hash().startswith("#/compare"))
+    assert ui.hash_query()["runs"].split(",") == [seed.by_name("run-08")["id"], seed.by_name("run-01")["id"]]
+
+
 def test_compare_button_with_mouse(ui, seed):
     open_table(ui, seed)
     rows = {r["name"]: r["i"] for r in ui.run_rows()}
