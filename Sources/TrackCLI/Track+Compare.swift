@@ -12,9 +12,10 @@ extension Track {
                 to one experiment). Params that differ are marked ≠ and identical ones are hidden; \
                 metrics show last, min, max and the step of the best value, and ★ marks the best run \
                 per metric: lower is better for names containing loss, error, err, rmse, mae, mse or \
-                perplexity, higher otherwise (--lower/--higher override). Tags that differ are shown, \
-                system tags (mlflow.*) only with --all. --metric draws the runs' curves in the terminal. \
-                --json prints the same content as JSON for scripts (see the README for its shape).
+                perplexity, higher otherwise (--lower/--higher override). Tags that differ are shown; \
+                system tags (mlflow.*, and track.* set by the trackers) only with --all. --metric draws \
+                the runs' curves in the terminal, each ending with the run's number. --json prints the \
+                same content as JSON for scripts (see the README for its shape).
                 """
         )
 
@@ -23,7 +24,7 @@ extension Track {
 
         @OptionGroup var scope: RunScopeOptions
 
-        @Flag(help: "Also show identical params and tags, and system tags (mlflow.*).")
+        @Flag(help: "Also show identical params and tags, and system tags (mlflow.*, track.*).")
         var all = false
 
         @Option(help: ArgumentHelp("Draw this metric's curves for every run (repeatable).", valueName: "key"))

@@ -1,17 +1,18 @@
 /// A line chart drawn with Unicode braille: every character cell holds 2×4 dots, so a chart of
 /// `w` columns and `h` rows has `2w × 4h` dots. One colour per series, a y axis with labels, an
-/// x axis with step labels, and a legend.
+/// x axis with step labels, and a legend. With several series each curve ends with its number
+/// (the legend's), so they can be told apart without colour too (`NO_COLOR`, a pipe, a paste).
 ///
 /// ```
 /// loss (lower is better)
 ///   2.303 ┤⡇
 ///         │⠱⡀
 ///   1.153 ┤ ⠑⢄
-///         │   ⠈⠢⠤⣀⣀
-/// 0.00289 ┤        ⠉⠉⠉⠒⠒⠒⠤⠤⠤⣀⣀⣀
+///         │   ⠈⠢⠤⣀⣀          ⣀⣀⣀⣀ 2
+/// 0.00289 ┤        ⠉⠉⠉⠒⠒⠒⠤⠤⠤⣀⣀⣀ 1
 ///         └┬─────────────────────┬
 ///     step  0                   99
-///  ⣿ baseline  ⣿ wide-lr
+///   ⣿ 1 baseline  ⣿ 2 wide-lr
 /// ```
 public struct BrailleChart: Sendable {
     public struct Series: Sendable {
@@ -19,11 +20,15 @@ public struct BrailleChart: Sendable {
         public var color: Style.Color
         /// (x, y) points in x order; non-finite y values break the line.
         public var points: [(x: Double, y: Double)]
+        /// What marks the end of the curve and the legend entry when there are several series;
+        /// nil: the series' position, from 1.
+        public var marker: String?
 
-        public init(name: String, color: Style.Color, points: [(x: Double, y: Double)]) {
+        public init(name: String, color: Style.Color, points: [(x: Double, y: Double)], marker: String? = nil) {
             self.name = name
             self.color = color
             self.points = points
+            self.marker = marker
         }
     }
 
@@ -81,7 +86,10 @@ public struct BrailleChart: Sendable {
             labels[middle] = Formatting.tick(value(atDotRow: Double(middle * 4) + 1.5))
         }
         let labelWidth = labels.values.map(\.count).max() ?? 1
-        let columns = max(4, width - labelWidth - 2)
+        let markers = series.enumerated().map { index, s in s.marker ?? String(index + 1) }
+        let marked = series.count > 1
+        let markerWidth = marked ? 1 + (markers.map { TextWidth.of($0) }.max() ?? 1) : 0
+        let columns = max(4, width - labelWidth - 2 - markerWidth)
         let dotColumns = columns * 2
 
         var cells = [UInt32](repeating: 0, count: rows * columns)
@@ -114,6 +122,10 @@ public struct BrailleChart: Sendable {
             }
         }
 
+        let endRows = marked ? Self.markerRows(series.map { s in
+            s.points.last { $0.y.isFinite && $0.x.isFinite }.map { dot($0).1 }
+        }, rows: rows) : [:]
+
         for row in 0..<rows {
             var line = ""
             if let label = labels[row] {
@@ -136,6 +148,9 @@ public struct BrailleChart: Sendable {
                 run += character
             }
             flush()
+            if let index = endRows[row] {
+                line += " " + style.paint(markers[index], series[index].color)
+            }
             lines.append(TextWidth.trimTrailing(line))
         }
 
@@ -164,22 +179,45 @@ public struct BrailleChart: Sendable {
         lines.append(indent + "└" + String(axis))
         lines.append(TextWidth.trimTrailing(TextWidth.fitRight(xLabel, labelWidth + 1) + " " + String(labelLine)))
 
-        // Legend, wrapped to the width.
-        var legend = " "
-        var legendWidth = 1
-        for s in series {
-            let entry = " ⣿ " + s.name
-            let entryWidth = TextWidth.of(entry)
-            if legendWidth + entryWidth > width, legendWidth > 1 {
+        // Legend, wrapped to the width: "  ⣿ 1 baseline  ⣿ 2 wide-lr".
+        var legend = ""
+        var legendWidth = 0
+        for (index, s) in series.enumerated() {
+            let swatch = marked ? "⣿ " + markers[index] : "⣿"
+            let name = TextWidth.truncate(s.name, to: max(4, width - 3 - TextWidth.of(swatch)))
+            let entryWidth = 2 + TextWidth.of(swatch) + 1 + TextWidth.of(name)
+            if legendWidth + entryWidth > width, legendWidth > 0 {
                 lines.append(legend)
-                legend = " "
-                legendWidth = 1
+                legend = ""
+                legendWidth = 0
             }
-            legend += " " + style.paint("⣿", s.color) + " " + s.name
+            legend += "  " + style.paint(swatch, s.color) + " " + name
             legendWidth += entryWidth
         }
         lines.append(legend)
         return lines
+    }
+
+    /// The row of each series' end marker, from the dot row where its curve ends: that row when
+    /// it is free, else the nearest ones, keeping the markers in the order of the curves' ends
+    /// (a curve ending higher gets a marker higher). Series without a finite point get none, and
+    /// so do those beyond one marker per row. Returns series indexes by row.
+    static func markerRows(_ endDots: [Int?], rows: Int) -> [Int: Int] {
+        let ends = endDots.enumerated().compactMap { index, dot in dot.map { (index, $0) } }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard !ends.isEmpty, rows > 0 else { return [:] }
+        // Top to bottom, each at its row or just below the previous one…
+        var assigned: [Int] = []
+        for (_, dot) in ends {
+            assigned.append(max(min(rows - 1, max(0, dot / 4)), (assigned.last ?? -1) + 1))
+        }
+        // …then back inside the plot from the bottom up.
+        for k in assigned.indices.reversed() {
+            assigned[k] = min(assigned[k], k == assigned.count - 1 ? rows - 1 : assigned[k + 1] - 1)
+        }
+        var result: [Int: Int] = [:]
+        for (k, row) in assigned.enumerated() where row >= 0 { result[row] = ends[k].0 }
+        return result
     }
 
     /// Calls `plot` for every dot of the segment (Bresenham).

@@ -73,7 +73,8 @@ public struct ComparedValue: Sendable, Equatable {
     public var values: [String?]
     /// Whether the runs disagree (a missing value differs from any value).
     public var differs: Bool
-    /// Whether this is a system tag (`mlflow.*`).
+    /// Whether this is a system tag: `mlflow.*`, or `track.*` (set by the trackers: run key,
+    /// heartbeat, host, pid…, which differ between any two runs).
     public var isSystem: Bool
 }
 
@@ -142,8 +143,13 @@ public struct Comparison: Sendable, Equatable {
         return keys.sorted().map { key in
             let values = maps.map { $0[key] }
             let differs = Set(values.map { $0 ?? "\u{0}missing" }).count > 1
-            return ComparedValue(key: key, values: values, differs: differs, isSystem: key.hasPrefix("mlflow."))
+            return ComparedValue(key: key, values: values, differs: differs, isSystem: isSystemTag(key))
         }
+    }
+
+    /// Tags the trackers and MLflow set themselves: hidden from comparisons unless `--all`.
+    public static func isSystemTag(_ key: String) -> Bool {
+        key.hasPrefix("mlflow.") || key.hasPrefix("track.")
     }
 
     /// The step where `target` first occurs in a series (by step), or nil. Exact when the series

@@ -35,28 +35,40 @@ public struct ComparisonRenderer: Sendable {
         var runs: Int
     }
 
+    /// The params or tags listed: those that differ, unless `--all` (which also shows system tags).
+    func shown(_ items: [ComparedValue], hideSystem: Bool) -> [ComparedValue] {
+        items.filter { showAll || ($0.differs && !(hideSystem && $0.isSystem)) }
+    }
+
+    /// Widths from what is actually listed (hidden keys take no room): the label column fits the
+    /// longest listed param or tag key and, with its stat name, the longest metric key.
     func layout(_ comparison: Comparison) -> Layout {
         let runs = max(1, comparison.runs.count)
-        let keys = comparison.params.map { TextWidth.of($0.key) + 2 } + comparison.tags.map { TextWidth.of($0.key) + 2 }
-            + comparison.metrics.map { TextWidth.of($0.key) + 2 } + ["experiment".count]
-        var keyWidth = min(30, max(10, keys.max() ?? 10))
-        var labelWidth = keyWidth + 1 + Self.statWidth
+        let listed = shown(comparison.params, hideSystem: false) + shown(comparison.tags, hideSystem: true)
+        let valueKeys = min(40, listed.map { TextWidth.of($0.key) + 2 }.max() ?? 0)
+        let metricKeys = min(30, comparison.metrics.map { TextWidth.of($0.key) + 2 }.max() ?? 0)
+        var labelWidth = max("experiment".count + 1, valueKeys, comparison.metrics.isEmpty ? 0 : metricKeys + 1 + Self.statWidth)
         // Leave the runs at least 12 columns each when the terminal allows it.
         let minimumColumn = 12
         let wanted = runs * (minimumColumn + Self.gap)
         if width - labelWidth < wanted {
             labelWidth = max(14, width - wanted)
-            keyWidth = max(4, labelWidth - 1 - Self.statWidth)
         }
+        let keyWidth = max(4, labelWidth - 1 - Self.statWidth)
         let columnWidth = min(40, max(4, (width - labelWidth) / runs - Self.gap))
         return Layout(keyWidth: keyWidth, labelWidth: labelWidth, columnWidth: columnWidth, runs: runs)
     }
 
-    /// One table line: a label and one cell per run, each cut to its width, then painted.
+    /// One table line: a label and one cell per run, each cut to its width, then painted (the
+    /// padding stays outside the colour, so lines end where their text does).
     func row(_ layout: Layout, label: String, labelStyle: (String) -> String = { $0 }, cells: [String], paint: (Int, String) -> String = { $1 }) -> String {
-        var line = labelStyle(TextWidth.fit(label, layout.labelWidth))
+        func padded(_ text: String, _ width: Int, _ style: (String) -> String) -> String {
+            let cut = TextWidth.truncate(text, to: width)
+            return style(cut) + String(repeating: " ", count: max(0, width - TextWidth.of(cut)))
+        }
+        var line = padded(label, layout.labelWidth, labelStyle)
         for (index, cell) in cells.enumerated() {
-            line += String(repeating: " ", count: Self.gap) + paint(index, TextWidth.fit(cell, layout.columnWidth))
+            line += String(repeating: " ", count: Self.gap) + padded(cell, layout.columnWidth) { paint(index, $0) }
         }
         return TextWidth.trimTrailing(line)
     }
@@ -99,7 +111,9 @@ public struct ComparisonRenderer: Sendable {
             default: style.paint(cell, .yellow)
             }
         })
-        lines.append(row(layout, label: "start", labelStyle: style.dim, cells: runs.map { Formatting.time($0.startTime) }))
+        lines.append(row(layout, label: "start", labelStyle: style.dim, cells: runs.map {
+            Formatting.time($0.startTime, fitting: layout.columnWidth)
+        }))
         lines.append(row(layout, label: "duration", labelStyle: style.dim, cells: runs.map {
             Formatting.runDuration(start: $0.startTime, end: $0.endTime, now: now)
         }))
@@ -108,22 +122,23 @@ public struct ComparisonRenderer: Sendable {
 
     func values(_ items: [ComparedValue], title: String, noun: String, layout: Layout, hideSystem: Bool) -> [String] {
         if items.isEmpty { return [style.bold(title) + style.dim("  none logged")] }
-        let differing = items.filter(\.differs)
-        let shown = items.filter { item in
-            if showAll { return true }
-            return item.differs && !(hideSystem && item.isSystem)
-        }
-        var notes = ["\(differing.count) of \(items.count) differ"]
-        if !showAll {
-            let identical = items.filter { !$0.differs && !(hideSystem && $0.isSystem) }.count
-            let system = hideSystem ? items.filter(\.isSystem).count : 0
+        let listed = shown(items, hideSystem: hideSystem)
+        // Counted among what could be listed: system tags only with --all.
+        let pool = items.filter { showAll || !(hideSystem && $0.isSystem) }
+        let differing = pool.filter(\.differs).count
+        let system = items.count - pool.count
+        var note: String
+        if pool.isEmpty {
+            note = "\(system) system hidden, --all shows them"
+        } else {
+            note = "\(differing) of \(pool.count) differ"
             var hidden: [String] = []
-            if identical > 0 { hidden.append("\(identical) identical") }
-            if system > 0 { hidden.append("\(system) system (mlflow.*)") }
-            if !hidden.isEmpty { notes.append(hidden.joined(separator: " and ") + " hidden, --all shows them") }
+            if !showAll, pool.count > differing { hidden.append("\(pool.count - differing) identical") }
+            if system > 0 { hidden.append("\(system) system") }
+            if !hidden.isEmpty { note += "; " + hidden.joined(separator: " and ") + " hidden, --all shows them" }
         }
-        var lines = [style.bold(title) + "  " + style.dim(TextWidth.truncate(notes.joined(separator: "; "), to: width - title.count - 2))]
-        for item in shown {
+        var lines = [style.bold(title) + "  " + style.dim(TextWidth.truncate(note, to: width - title.count - 2))]
+        for item in listed {
             let marker = item.differs ? "≠ " : "  "
             lines.append(row(layout, label: marker + item.key, labelStyle: { item.differs ? style.paint($0, .yellow) : $0 },
                              cells: item.values.map { $0 ?? Self.missing }) { _, cell in
@@ -174,7 +189,7 @@ public struct ComparisonRenderer: Sendable {
             }
             series.append(BrailleChart.Series(
                 name: info.runName.isEmpty ? info.runID : info.runName, color: runColor(index),
-                points: zip(item.steps, item.values).map { (x: Double($0), y: $1) }
+                points: zip(item.steps, item.values).map { (x: Double($0), y: $1) }, marker: String(index + 1)
             ))
         }
         var title = "\(data.key)"

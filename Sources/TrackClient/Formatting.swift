@@ -14,6 +14,16 @@ public enum Formatting {
         )
     }
 
+    /// ``time(_:)`` shortened to fit `width` columns: without the seconds (`2024-05-01 14:03`),
+    /// then without the year (`05-01 14:03`).
+    public static func time(_ milliseconds: Int64, fitting width: Int) -> String {
+        let full = time(milliseconds)
+        if width >= full.count { return full }
+        let minutes = String(full.dropLast(3))
+        if width >= minutes.count { return minutes }
+        return String(minutes.dropFirst(5))
+    }
+
     /// A duration: `850ms`, `12.3s`, `4m 05s`, `2h 03m`, `3d 04h`.
     public static func duration(milliseconds: Int64) -> String {
         if milliseconds < 0 { return "-" }

@@ -21,6 +21,8 @@ public final class ProgressBar: Sendable {
         var started = ContinuousClock.now
         var lastDrawn: ContinuousClock.Instant?
         var drew = false
+        /// The line on screen (to redraw it after ``ProgressBar/printAbove(_:)``).
+        var line = ""
     }
 
     public init(label: String, total: Int64?, unit: Unit, enabled: Bool = Terminal.isTTY(STDERR_FILENO), width: Int = Terminal.width()) {
@@ -39,9 +41,22 @@ public final class ProgressBar: Sendable {
             state.lastDrawn = now
             guard enabled else { return nil }
             state.drew = true
-            return Self.line(label: label, done: state.done, total: state.total, elapsed: now - state.started, unit: unit, width: width)
+            state.line = Self.line(label: label, done: state.done, total: state.total, elapsed: now - state.started, unit: unit, width: width)
+            return state.line
         }
         if let line { Terminal.writeError("\r" + line + "\u{1B}[K") }
+    }
+
+    /// Writes a line of output (to standard output) above the bar: the bar is cleared first and
+    /// drawn again below it, so results and the bar don't garble each other on a terminal.
+    public func printAbove(_ text: String) {
+        let line: String? = state.withLock { state in state.drew ? state.line : nil }
+        if enabled, line != nil { Terminal.writeError("\r\u{1B}[K") }
+        Output.write(text)
+        if enabled, let line {
+            fflush(nil)  // stdout, before the bar goes back on stderr
+            Terminal.writeError(line + "\u{1B}[K")
+        }
     }
 
     public func setTotal(_ total: Int64?) {
@@ -54,14 +69,15 @@ public final class ProgressBar: Sendable {
         if enabled && drew { Terminal.writeError("\r\u{1B}[K") }
     }
 
-    /// The bar's text: `label [█████░░░░░]  52%  12.3 MB / 23.6 MB  4.1 MB/s  ETA 3s`.
+    /// The bar's text: `label [█████░░░░░]  52%  12.3 MB / 23.6 MB  4.1 MB/s  ETA 3s`. Rate and
+    /// time left appear once half a second has passed: before that they would be guesses.
     public static func line(label: String, done: Int64, total: Int64?, elapsed: Duration, unit: Unit, width: Int) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let rate = seconds >= 0.5 ? Double(done) / seconds : 0
         func amount(_ value: Int64) -> String {
             unit == .bytes ? Formatting.bytes(value) : Formatting.count(value)
         }
-        let rateText = unit == .bytes ? Formatting.bytes(Int64(rate)) + "/s" : Formatting.count(Int64(rate)) + " points/s"
+        let rateText = rate <= 0 ? "" : unit == .bytes ? Formatting.bytes(Int64(rate)) + "/s" : Formatting.count(Int64(rate)) + " points/s"
         var tail: String
         var percent = ""
         var fraction: Double?
@@ -69,12 +85,12 @@ public final class ProgressBar: Sendable {
             let f = min(1, Double(done) / Double(total))
             fraction = f
             percent = String(format: "%3d%%", Int(f * 100))
-            tail = "\(amount(done)) / \(amount(total))  \(rateText)"
+            tail = "\(amount(done)) / \(amount(total))" + (rateText.isEmpty ? "" : "  " + rateText)
             if rate > 0, done < total {
                 tail += "  ETA " + Formatting.duration(milliseconds: Int64(Double(total - done) / rate * 1000))
             }
         } else {
-            tail = "\(amount(done))  \(rateText)"
+            tail = amount(done) + (rateText.isEmpty ? "" : "  " + rateText)
         }
         let fixed = TextWidth.of(label) + 2 + 2 + percent.count + 2 + tail.count + 2
         let barWidth = min(30, width - fixed)

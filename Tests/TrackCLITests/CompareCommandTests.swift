@@ -133,6 +133,31 @@ struct CompareCommandTests {
         #expect(unknown.status == 2)
     }
 
+    @Test func runsThatCannotBeResolvedSayWhatToDo() async throws {
+        let fixture = try await SharedFixture.get()
+        let unknown = try await CLITest.track(["compare", "baseline", "nope", "-e", "mnist"], url: fixture.url)
+        #expect(unknown.status == 1)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.stderr == "error: no run matches 'nope' (by id, id prefix or name, in experiment 'mnist' (\(fixture.mnist))). List runs with `track runs`.\n")
+
+        let name = try await CLITest.track(["compare", "baseline", "deep"], url: fixture.url)
+        #expect(name.status == 1)
+        #expect(name.stderr.hasPrefix("error: 'baseline' matches 2 runs; give more of the id, the full id, or --experiment:\n"), "\(name.stderr)")
+        #expect(name.stderr.contains("\(fixture.ids["baseline"]!)  baseline  (experiment mnist (\(fixture.mnist)), FINISHED"))
+        #expect(name.stderr.contains("\(fixture.ids["cifar-baseline"]!)  baseline  (experiment cifar (\(fixture.cifar)), FINISHED"))
+
+        let prefix = fixture.ambiguousPrefix
+        let matching = fixture.allIDs.filter { $0.hasPrefix(prefix) }
+        let ambiguous = try await CLITest.track(["compare", prefix, "deep"], url: fixture.url)
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.stderr.hasPrefix("error: '\(prefix)' matches \(matching.count) runs"))
+        for id in matching { #expect(ambiguous.stderr.contains(id)) }
+
+        let experiment = try await CLITest.track(["compare", "baseline", "deep", "-e", "nope"], url: fixture.url)
+        #expect(experiment.status == 1)
+        #expect(experiment.stderr == "error: no experiment has the id or name 'nope'. List them with `track experiments`.\n")
+    }
+
     @Test func sameRunTwiceAndUnknownMetricAreErrors() async throws {
         let fixture = try await SharedFixture.get()
         let twice = try await CLITest.track(["compare", "wide-lr", fixture.ids["wide-lr"]!], url: fixture.url)

@@ -67,6 +67,15 @@ import TrackCore
         #expect(comparison.metrics[0].stats[0]?.bestStep == 7)
     }
 
+    @Test func trackerTagsAreSystemTags() {
+        #expect(Comparison.isSystemTag("mlflow.runName"))
+        #expect(Comparison.isSystemTag("track.run_key"))
+        #expect(Comparison.isSystemTag("track.heartbeat"))
+        #expect(!Comparison.isSystemTag("team"))
+        #expect(!Comparison.isSystemTag("tracking"))
+        #expect(!Comparison.isSystemTag("mlflow"))
+    }
+
     @Test func firstStepOfTheBestValue() {
         let series = MetricSeries(runID: "r", key: "k", steps: [0, 5, 10, 15], timestamps: [0, 0, 0, 0], values: [3, 1, .nan, 1])
         #expect(Comparison.firstStep(of: 1, in: series) == 5)
@@ -124,6 +133,8 @@ import TrackCore
         #expect(line.hasPrefix("downloading  [███████████████░░░░░░░░░░░░░░░]   50%  512 KB / 1.0 MB  256 KB/s  ETA 2.0s"))
         let unknown = ProgressBar.line(label: "exporting", done: 2000, total: nil, elapsed: .seconds(1), unit: .points, width: 100)
         #expect(unknown == "exporting  2,000  2,000 points/s")
+        let early = ProgressBar.line(label: "downloading", done: 1024, total: 100 * 1024 * 1024, elapsed: .milliseconds(20), unit: .bytes, width: 100)
+        #expect(early.hasSuffix("0%  1.0 KB / 100 MB"), "no rate or ETA guessed from the first 20 ms: \(early)")
         let narrow = ProgressBar.line(label: "downloading", done: 1, total: 2, elapsed: .seconds(1), unit: .bytes, width: 30)
         #expect(TextWidth.of(narrow) <= 29)
     }
@@ -182,6 +193,65 @@ import TrackCore
         #expect(ComparisonRenderer(width: 100, now: 0).render(comparison).contains("PARAMS  none logged"))
     }
 
+    /// Runs as the trackers make them: the same params and tags except the tracker's own
+    /// (`track.run_key`, `track.pid` differ between any two runs).
+    static func trackedComparison() -> Comparison {
+        let runs = (0..<2).map { index in
+            Run(
+                info: RunInfo(
+                    runID: String(repeating: "\(index + 1)", count: 32), experimentID: "1", runName: "run-\(index)", userID: "",
+                    status: .finished, startTime: 1_700_000_000_000, endTime: 1_700_000_060_000, artifactURI: "", lifecycleStage: .active
+                ),
+                data: RunData(
+                    params: [Param(key: "lr", value: "0.\(index + 1)"), Param(key: "a_long_identical_parameter_name_for_the_optimizer", value: "adam")],
+                    tags: [
+                        Tag(key: "team", value: "vision"), Tag(key: "track.run_key", value: String(repeating: "\(index)", count: 32)),
+                        Tag(key: "track.pid", value: "\(100 + index)"), Tag(key: "mlflow.runName", value: "run-\(index)"),
+                    ]
+                )
+            )
+        }
+        let summaries = runs.map { RunMetricSummary(runID: $0.info.runID, key: "loss", last: 0.5, lastStep: 9, lastTimestamp: 0, min: 0.4, max: 2, count: 10) }
+        return Comparison.build(runs: runs, experimentNames: ["1": "exp"], summaries: summaries, bestSteps: [:])
+    }
+
+    @Test func trackerTagsAreFoldedLikeMLflowOnes() {
+        let comparison = Self.trackedComparison()
+        #expect(comparison.tags.filter(\.isSystem).map(\.key) == ["mlflow.runName", "track.pid", "track.run_key"])
+        let text = ComparisonRenderer(width: 100, now: 0).render(comparison)
+        #expect(!text.contains("track.run_key") && !text.contains("track.pid") && !text.contains("mlflow.runName"))
+        #expect(text.contains("TAGS  0 of 1 differ; 1 identical and 3 system hidden, --all shows them"))
+        let all = ComparisonRenderer(width: 100, showAll: true, now: 0).render(comparison)
+        #expect(all.contains("≠ track.run_key") && all.contains("≠ mlflow.runName") && all.contains("  team"))
+        #expect(all.contains("TAGS  3 of 4 differ\n"))
+        let json = String(decoding: ComparisonJSON.encode(comparison), as: UTF8.self)
+        #expect(json.contains(#"{"key":"track.run_key","system":true,"differs":true"#), "\(json)")
+    }
+
+    @Test func hiddenKeysTakeNoRoom() {
+        // The long identical param is folded: the label column fits what is listed ("experiment",
+        // "loss ↓" with its stat names), so the runs get the width.
+        let text = ComparisonRenderer(width: 80, now: 0).render(Self.trackedComparison())
+        let header = text.split(separator: "\n")[0]
+        #expect(header.hasPrefix("RUNS" + String(repeating: " ", count: 13) + "run-0"), "\(header)")
+        #expect(text.contains("start" + String(repeating: " ", count: 12) + Formatting.time(1_700_000_000_000)), "a full time fits: \(text)")
+        let all = ComparisonRenderer(width: 80, showAll: true, now: 0).render(Self.trackedComparison())
+        // Listed keys get their room (up to a third of the width or so, then they are cut).
+        #expect(all.contains("\n  a_long_identical_parameter_name_for_t…  adam"), "\(all)")
+        #expect(all.hasPrefix("RUNS" + String(repeating: " ", count: 38) + "run-0"), "\(all)")
+    }
+
+    @Test func startTimesShortenToFit() {
+        let time: Int64 = 1_700_000_000_000
+        let full = Formatting.time(time)  // 2023-11-14 22:13:20 in UTC
+        #expect(Formatting.time(time, fitting: 19) == full)
+        #expect(Formatting.time(time, fitting: 18) == String(full.prefix(16)))
+        #expect(Formatting.time(time, fitting: 16) == String(full.prefix(16)))
+        #expect(Formatting.time(time, fitting: 15) == String(full.dropFirst(5).prefix(11)))
+        let narrow = ComparisonRenderer(width: 60, now: 0).render(Self.comparison(longValues: false))
+        #expect(narrow.contains("start") && narrow.contains(String(full.dropFirst(5).prefix(11)) + "  "), "\(narrow)")
+    }
+
     @Test func colourOnlyWhenEnabled() {
         let comparison = Self.comparison(longValues: false)
         #expect(!ComparisonRenderer(width: 100, style: .plain, now: 0).render(comparison).contains("\u{1B}["))
@@ -223,14 +293,17 @@ import TrackCore
             ],
             width: 16, height: 3
         )
+        // Each curve ends with its number (the legend's), so the runs can be told apart without
+        // colour; the legend wraps at the width.
         let expected = [
             "loss",
-            "  9 ┤⠑⠒⠤⡀",
-            "4.5 ┤⠤⠤⠤⠬⠶⠦⢤⡤⠤⠤⠤",
-            "  0 ┤       ⠈⠒⠤⣀",
-            "    └┬────┬────┬",
-            "step 0    5    9",
-            "  ⣿ down ⣿ flat",
+            "  9 ┤⠑⠢⢄",
+            "4.5 ┤⠤⠤⠤⠵⠦⣤⠤⠤⠤ 2",
+            "  0 ┤      ⠑⠤⣀ 1",
+            "    └┬───┬───┬",
+            "step 0   5   9",
+            "  ⣿ 1 down",
+            "  ⣿ 2 flat",
         ]
         #expect(chart.render(style: .plain) == expected, Comment(rawValue: "\n" + chart.render(style: .plain).joined(separator: "\n")))
     }
@@ -254,6 +327,28 @@ import TrackCore
         let lines = chart.render(style: Style(enabled: true))
         #expect(lines.contains { $0.contains("\u{1B}[34m") } && lines.contains { $0.contains("\u{1B}[33m") })
         for line in lines { #expect(TextWidth.of(line) <= 40, "\(line)") }
+    }
+
+    @Test func curvesEndWithTheirNumbersInTheOrderTheyEnd() {
+        // Three series ending in the same row: markers stacked in the order of their ends.
+        let rows = BrailleChart.markerRows([30, 29, 31], rows: 8)
+        #expect(rows == [5: 1, 6: 0, 7: 2])
+        #expect(BrailleChart.markerRows([0, 0], rows: 4) == [0: 0, 1: 1])
+        #expect(BrailleChart.markerRows([nil, 8], rows: 4) == [2: 1], "no finite point: no marker")
+        #expect(BrailleChart.markerRows([15, 15, 15], rows: 2).count == 2, "one marker per row at most")
+        // Without colour the curves are still told apart.
+        let chart = BrailleChart(
+            title: "loss", series: [
+                BrailleChart.Series(name: "high", color: .blue, points: [(0, 5), (10, 4)], marker: "1"),
+                BrailleChart.Series(name: "low", color: .yellow, points: [(0, 5), (5, 0)], marker: "3"),
+            ], width: 30, height: 4
+        )
+        let lines = chart.render(style: .plain)
+        #expect(lines[1].hasSuffix(" 1") && lines[4].hasSuffix(" 3"), "\(lines.joined(separator: "\n"))")
+        #expect(lines.last == "  ⣿ 1 high  ⣿ 3 low")
+        for line in lines { #expect(TextWidth.of(line) <= 30, "\(line)") }
+        let coloured = chart.render(style: Style(enabled: true))
+        #expect(coloured[4].hasSuffix(" \u{1B}[33m3\u{1B}[0m"))
     }
 
     @Test func bresenhamVisitsEveryDot() {

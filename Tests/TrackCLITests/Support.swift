@@ -119,6 +119,78 @@ enum CLITest {
         }
     }
 
+    /// Runs `track` on a pseudo-terminal of `columns` × 40 (standard output and error both go to
+    /// it, as in an interactive shell): what a person sees, colours, bars and all. `COLUMNS` is
+    /// not set, so the width comes from the terminal.
+    static func trackInTerminal(_ arguments: [String], url: URL?, columns: Int, environment extra: [String: String] = [:]) async throws -> Result {
+        let binary = try binary()
+        // The pseudo-terminal calls are not in the Glibc module map: looked up by name.
+        typealias FDCall = @convention(c) (Int32) -> Int32
+        typealias NameCall = @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
+        let libc = dlopen(nil, RTLD_NOW)
+        func call<T>(_ name: String, _ type: T.Type) throws -> T {
+            guard let symbol = dlsym(libc, name) else { throw Failure(description: "no \(name) in the C library") }
+            return unsafeBitCast(symbol, to: type)
+        }
+        let master = try call("posix_openpt", FDCall.self)(O_RDWR | O_NOCTTY)
+        guard master >= 0, try call("grantpt", FDCall.self)(master) == 0, try call("unlockpt", FDCall.self)(master) == 0 else {
+            throw Failure(description: "no pseudo-terminal")
+        }
+        var name = [CChar](repeating: 0, count: 256)
+        guard try call("ptsname_r", NameCall.self)(master, &name, name.count) == 0 else { throw Failure(description: "no pseudo-terminal name") }
+        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { throw Failure(description: "cannot open the pseudo-terminal") }
+        var size = winsize(ws_row: 40, ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+        var environment: [String: String] = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+            "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color",
+        ]
+        if let url { environment["TRACK_URL"] = url.absoluteString }
+        for (key, value) in extra { environment[key] = value }
+        let processEnvironment = environment
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = arguments
+                process.environment = processEnvironment
+                let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+                process.standardOutput = terminal
+                process.standardError = terminal
+                process.standardInput = FileHandle.nullDevice
+                do {
+                    try process.run()
+                } catch {
+                    close(slave)
+                    close(master)
+                    continuation.resume(throwing: error)
+                    return
+                }
+                close(slave)  // the child holds its own copies; reads end when it exits
+                var output = Data()
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = read(master, &buffer, buffer.count)
+                    if count <= 0 { break }
+                    output.append(contentsOf: buffer[0..<count])
+                }
+                process.waitUntilExit()
+                close(master)
+                // The terminal turns "\n" into "\r\n".
+                let text = String(decoding: output, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+                continuation.resume(returning: Result(stdout: text, stderr: "", status: process.terminationStatus))
+            }
+            thread.start()
+        }
+    }
+
+    /// Text without ANSI escape sequences.
+    static func stripANSI(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*[A-Za-z]", with: "", options: .regularExpression)
+    }
+
     // MARK: - Golden files
 
     static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden", isDirectory: true)
