@@ -37,6 +37,13 @@ extension Track {
 
         @OptionGroup var server: ServerOptions
 
+        /// What a refused --filter or --order-by is followed by.
+        static let searchHint = """
+            --filter takes MLflow's search syntax, e.g. "metrics.loss < 0.1 and params.lr = '0.01'" (string values \
+            in quotes; attributes.status, attributes.run_name, tags.`a key`); --order-by e.g. "metrics.loss ASC". \
+            See `track runs --help`.
+            """
+
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1.") }
         }
@@ -50,10 +57,16 @@ extension Track {
                 } else {
                     experiments = try await client.experiments(viewType: deleted ? .all : .activeOnly)
                 }
-                let runs = try await client.searchAllRuns(
-                    experimentIDs: experiments.map(\.id), filter: filter ?? "", orderBy: orderBy,
-                    viewType: deleted ? .deletedOnly : .activeOnly, limit: limit
-                )
+                let runs: [TrackCore.Run]
+                do {
+                    runs = try await client.searchAllRuns(
+                        experimentIDs: experiments.map(\.id), filter: filter ?? "", orderBy: orderBy,
+                        viewType: deleted ? .deletedOnly : .activeOnly, limit: limit
+                    )
+                } catch let error as ClientError {
+                    guard case .server(400, _, _) = error, filter != nil || !orderBy.isEmpty else { throw error }
+                    throw ClientError.invalidInput(error.message + "\n" + Self.searchHint)
+                }
                 if json {
                     var writer = JSONWriter(capacity: 4096)
                     writer.beginObject()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrackAPI
+import TrackClient
 import Tracker
 
 extension Track {
@@ -12,7 +13,8 @@ extension Track {
                 Replays every spool file (oldest first) against the server: creates runs the server never \
                 saw, sends their metrics, params, tags and artifacts, and marks them ended. A file is \
                 renamed to *.jsonl.synced once all of it was accepted. Safe to run again, and safe while \
-                training runs: files a live tracker is writing are left alone. The spool folder is \
+                training runs: files a live tracker is writing are left alone. Exit status 1 when the \
+                server is unreachable or a file could not be synced (it stays for the next sync). The spool folder is \
                 $TRACK_SPOOL, else ~/.cache/track/spool; the server is $TRACK_URL, else \
                 $MLFLOW_TRACKING_URI, else http://127.0.0.1:5000.
                 """
@@ -31,50 +33,63 @@ extension Track {
         var list = false
 
         func run() async throws {
-            var configuration = TrackerConfiguration()
-            if let url {
-                guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https" else {
-                    throw ValidationError("--url must be an http(s) URL.")
+            try await Track.runClientCommand {
+                var configuration = TrackerConfiguration()
+                configuration.url = URL(string: try ServerURL.resolve(flag: url))
+                let directory = TrackerConfiguration.defaultSpoolDirectory(spool.map { URL(fileURLWithPath: $0, isDirectory: true) })
+                let files = Spool.pendingFiles(in: directory)
+                if files.isEmpty {
+                    Output.write("Nothing to sync in \(directory.path).\n")
+                    return
                 }
-                configuration.url = parsed
-            }
-            let directory = TrackerConfiguration.defaultSpoolDirectory(spool.map { URL(fileURLWithPath: $0, isDirectory: true) })
-            let files = Spool.pendingFiles(in: directory)
-            if files.isEmpty {
-                print("Nothing to sync in \(directory.path).")
-                return
-            }
-            if list {
-                for file in files {
-                    let contents = try SpoolContents.read(file)
-                    let batches = contents.records.filter { $0["type"]?.stringValue == "log_batch" }.count
-                    print("\(file.lastPathComponent): run key \(contents.runKey ?? "?"), \(contents.records.count) records (\(batches) batches)"
-                          + (contents.ignoredLines > 0 ? ", \(contents.ignoredLines) incomplete line(s) ignored" : ""))
+                if list {
+                    for file in files {
+                        let contents: SpoolContents
+                        do {
+                            contents = try SpoolContents.read(file)
+                        } catch {
+                            Output.write("\(file.lastPathComponent): unreadable: \(error)\n")
+                            continue
+                        }
+                        let batches = contents.records.filter { $0["type"]?.stringValue == "log_batch" }.count
+                        Output.write("\(file.lastPathComponent): run key \(contents.runKey ?? "?"), \(contents.records.count) records (\(batches) batches)"
+                            + (contents.ignoredLines > 0 ? ", \(contents.ignoredLines) incomplete line(s) ignored" : "") + "\n")
+                    }
+                    return
                 }
-                return
-            }
-            let client = TrackingClient(configuration: configuration)
-            guard await client.isHealthy() else {
-                print("The server at \(client.baseURL.absoluteString) is not answering; \(files.count) file(s) left in \(directory.path).")
-                throw ExitCode(2)
-            }
-            var failed = 0
-            for file in files {
-                let result = await SpoolSync.sync(file: file, client: client, attempts: max(1, attempts))
-                var line = "\(file.lastPathComponent): "
-                switch result.outcome {
-                case .synced: line += "synced to run \(result.runID ?? "?") (\(result.records) records, \(result.metrics) metric points)"
-                case .inUse: line += "skipped, a running tracker is writing it"
-                case .failed: line += "failed: \(result.error?.description ?? "unknown error"); run `track sync` again"; failed += 1
-                case .unsupported: line += "skipped: \(result.error?.description ?? "not a spool file")"; failed += 1
+                let client = TrackingClient(configuration: configuration)
+                guard await client.isHealthy() else {
+                    throw ClientError.unreachable(
+                        url: client.baseURL.absoluteString,
+                        reason: "no answer to /health; \(files.count) spooled file\(files.count == 1 ? "" : "s") left in \(directory.path)"
+                    )
                 }
-                if result.ignoredLines > 0 { line += "; \(result.ignoredLines) incomplete line(s) ignored" }
-                if !result.refused.isEmpty {
-                    line += "; the server refused \(result.refused.count) item(s), e.g. \(result.refused[0].message)"
+                let sizes = files.map { file in
+                    ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0
                 }
-                print(line)
+                let progress = ProgressBar(label: "syncing", total: sizes.reduce(0, +), unit: .bytes)
+                var failed = 0
+                for (file, size) in zip(files, sizes) {
+                    let result = await SpoolSync.sync(file: file, client: client, attempts: max(1, attempts))
+                    var line = "\(file.lastPathComponent): "
+                    switch result.outcome {
+                    case .synced: line += "synced to run \(result.runID ?? "?") (\(result.records) records, \(result.metrics) metric points)"
+                    case .inUse: line += "skipped, a running tracker is writing it"
+                    case .failed: line += "failed: \(result.error?.description ?? "unknown error"); run `track sync` again"; failed += 1
+                    case .unsupported: line += "skipped: \(result.error?.description ?? "not a spool file")"; failed += 1
+                    }
+                    if result.ignoredLines > 0 { line += "; \(result.ignoredLines) incomplete line(s) ignored" }
+                    if !result.refused.isEmpty {
+                        line += "; the server refused \(result.refused.count) item(s), e.g. \(result.refused[0].message)"
+                    }
+                    progress.add(size)
+                    progress.printAbove(line + "\n")
+                }
+                progress.finish()
+                if failed > 0 {
+                    throw ClientError.invalidInput("\(failed) of \(files.count) spooled file\(files.count == 1 ? "" : "s") could not be synced (see above); they stay in \(directory.path).")
+                }
             }
-            if failed > 0 { throw ExitCode.failure }
         }
     }
 }

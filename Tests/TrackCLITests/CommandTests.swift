@@ -125,6 +125,11 @@ struct CommandTests {
         let invalid = try await CLITest.track(["runs", "--filter", "metrics.loss <"], url: fixture.url)
         #expect(invalid.status == 1)
         #expect(invalid.stderr.hasPrefix("error: the server answered 400 INVALID_PARAMETER_VALUE"))
+        #expect(invalid.stderr.contains("\n--filter takes MLflow's search syntax, e.g. \"metrics.loss < 0.1 and params.lr = '0.01'\""), "\(invalid.stderr)")
+        let order = try await CLITest.track(["runs", "--order-by", "metrics.loss UP"], url: fixture.url)
+        #expect(order.status == 1)
+        #expect(order.stderr.hasPrefix("error: the server answered 400 INVALID_PARAMETER_VALUE"))
+        #expect(order.stderr.contains("--order-by e.g. \"metrics.loss ASC\""))
     }
 
     @Test func showPrintsEverything() async throws {
