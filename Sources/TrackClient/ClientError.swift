@@ -34,7 +34,13 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
                 Start one with `track server` (it listens on http://127.0.0.1:5000), or point to yours with --url, TRACK_URL or MLFLOW_TRACKING_URI.
                 """
         case .server(let status, let code, let message):
-            return "the server answered \(status) \(code): \(message)"
+            var text = "the server answered \(status) \(code): \(message)"
+            if status == 401 {
+                text += "\nSet MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN (an access token from `track tokens create`)."
+            } else if status == 403 {
+                text += "\nAn admin can change the user's role with `track users set-role`."
+            }
+            return text
         case .invalidResponse(let url, let detail):
             return "unexpected answer from \(url): \(detail). Is this a track (or MLflow) tracking server?"
         case .runNotFound(let input, let scope):

@@ -139,6 +139,15 @@ import TrackCore
         #expect(TextWidth.of(narrow) <= 29)
     }
 
+    @Test func refusedCredentialsSayWhatToSet() {
+        let unauthenticated = ClientError.server(status: 401, code: "UNAUTHENTICATED", message: "Authentication required.")
+        #expect(unauthenticated.message.hasPrefix("the server answered 401 UNAUTHENTICATED: Authentication required.\n"))
+        #expect(unauthenticated.message.contains("Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN"))
+        let denied = ClientError.server(status: 403, code: "PERMISSION_DENIED", message: "User 'ann' has the role 'reader'.")
+        #expect(denied.message.contains("\nAn admin can change the user's role with `track users set-role`."))
+        #expect(!ClientError.server(status: 400, code: "INVALID_PARAMETER_VALUE", message: "x").message.contains("\n"))
+    }
+
     @Test func serverURLPrecedence() throws {
         #expect(try ServerURL.resolve(flag: nil, environment: [:]) == "http://127.0.0.1:5000")
         #expect(try ServerURL.resolve(flag: nil, environment: ["MLFLOW_TRACKING_URI": "http://m:1"]) == "http://m:1")
