@@ -78,9 +78,14 @@ public struct TrackerConfiguration: Sendable {
         return URL(string: "http://127.0.0.1:5000")!
     }
 
+    /// ``credentials``, else those of the environment (see ``credentials(environment:)``).
     public var resolvedCredentials: Credentials? {
-        if let credentials { return credentials }
-        let environment = ProcessInfo.processInfo.environment
+        credentials ?? Self.credentials(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The credentials MLflow's client reads: `MLFLOW_TRACKING_TOKEN` (Bearer), else
+    /// `MLFLOW_TRACKING_USERNAME` with `MLFLOW_TRACKING_PASSWORD` (Basic).
+    public static func credentials(environment: [String: String]) -> Credentials? {
         if let token = environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty { return .bearer(token: token) }
         if let user = environment["MLFLOW_TRACKING_USERNAME"], let password = environment["MLFLOW_TRACKING_PASSWORD"] {
             return .basic(username: user, password: password)

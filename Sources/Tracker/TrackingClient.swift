@@ -39,7 +39,19 @@ public final class TrackingClient: Sendable {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.httpMaximumConnectionsPerHost = 4
-        self.session = URLSession(configuration: configuration)
+        self.session = URLSession(configuration: configuration, delegate: ChallengeRefusal(), delegateQueue: nil)
+    }
+
+    /// Answers a server's request for credentials (a 401) by cancelling the request: the
+    /// credentials, if any, are already in the request's header. Without a delegate, Linux's
+    /// URLSession never completes a request answered with 401.
+    final class ChallengeRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+            completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+        ) {
+            completionHandler(.cancelAuthenticationChallenge, nil)
+        }
     }
 
     /// A client for a configuration's server and credentials.
@@ -68,6 +80,14 @@ public final class TrackingClient: Sendable {
         let response: URLResponse
         do {
             (data, response) = try await session.data(for: request)
+        } catch let error as URLError where error.code == .cancelled && !Task.isCancelled {
+            // Only a credentials challenge cancels a request that the caller did not cancel.
+            throw TrackerError(
+                kind: .server, status: 401, code: "UNAUTHENTICATED",
+                message: credentials == nil
+                    ? "the server requires authentication: set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD"
+                    : "the server refused the credentials (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)"
+            )
         } catch {
             throw TrackerError(kind: .transport, message: "\(request.url?.absoluteString ?? ""): \(error.localizedDescription)")
         }

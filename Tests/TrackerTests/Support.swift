@@ -7,6 +7,7 @@ import Testing
 import TrackAPI
 import TrackCore
 import TrackServer
+import TrackSQLite
 @testable import Tracker
 #if canImport(Glibc)
 import Glibc
@@ -123,10 +124,19 @@ final class InProcessServer: Sendable {
     }
 
     /// Starts a server (on `port`, or a free one) and waits until it answers.
-    static func start(port: Int? = nil, dataDirectory: URL? = nil) async throws -> InProcessServer {
+    /// With `users`, the server requires authentication and those accounts exist.
+    static func start(
+        port: Int? = nil, dataDirectory: URL? = nil, users: [(name: String, password: String, role: Role)] = []
+    ) async throws -> InProcessServer {
         let port = port ?? Support.freePort()
         let data = dataDirectory ?? Support.temporaryDirectory("server")
-        let configuration = ServerConfiguration(host: "127.0.0.1", port: port, dataDirectory: data, logLevel: .warning)
+        if !users.isEmpty {
+            let accounts = AccountService(store: try SQLiteTrackingStore(path: data.appendingPathComponent("track.db").path), hashCost: 4)
+            for user in users { try await accounts.addUser(user.name, password: user.password, role: user.role) }
+        }
+        let configuration = ServerConfiguration(
+            host: "127.0.0.1", port: port, dataDirectory: data, logLevel: .warning, requiresAuthentication: !users.isEmpty
+        )
         let app = try await TrackServerApplication.build(configuration)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         let server = InProcessServer(port: port, dataDirectory: data, task: task)
