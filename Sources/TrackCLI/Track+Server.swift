@@ -50,8 +50,17 @@ extension Track {
         @Flag(name: .customLong("auth"), help: "Require a user name and password or an access token on every request (create users with `track users add`).")
         var auth = false
 
+        @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections silent for this long (default 75).", valueName: "seconds"))
+        var idleTimeout: Double?
+
         @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on an address other than loopback without --auth.")
         var insecureNoAuth = false
+
+        func validate() throws {
+            if let idleTimeout, !(idleTimeout > 0 && idleTimeout <= 86_400) {
+                throw ValidationError("--idle-timeout takes a number of seconds between 0 and 86400.")
+            }
+        }
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
@@ -82,7 +91,8 @@ extension Track {
                 logLevel: level,
                 durableAgainstPowerLoss: durable,
                 requiresAuthentication: auth || ["1", "true", "yes"].contains(environment["TRACK_AUTH"]?.lowercased() ?? ""),
-                allowsInsecureNoAuth: insecureNoAuth
+                allowsInsecureNoAuth: insecureNoAuth,
+                idleTimeout: .milliseconds(Int64((idleTimeout ?? 75) * 1000))
             )
             let app: any ApplicationProtocol
             do {

@@ -19,6 +19,8 @@ public enum TrackServerApplication {
             )
         }
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        // Held shared for the life of the process: `track restore --backup` waits for no server.
+        let folderLock = try DataFolderLock(folder: configuration.dataDirectory, mode: .shared)
         let store = try makeStore(configuration, logger: logger)
         if configuration.requiresAuthentication, try await store.users().isEmpty {
             throw TrackError.invalidParameter(
@@ -29,8 +31,10 @@ public enum TrackServerApplication {
         let router = buildRouter(store: store, artifacts: artifacts, configuration: configuration, logger: logger)
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1))))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "track"),
             onServerRunning: { channel in
+                _ = folderLock
                 logger.info("track server listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "")",
                     "data": "\(configuration.dataDirectory.path)",

@@ -23,12 +23,14 @@ public struct ServerConfiguration: Sendable {
     public var requiresAuthentication: Bool
     /// Allows listening on an address other than loopback without authentication.
     public var allowsInsecureNoAuth: Bool
+    /// How long a connection may stay silent before the server closes it.
+    public var idleTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, dataDirectory: URL = URL(fileURLWithPath: "track-data"),
         backendStoreURI: String? = nil, artifactRoot: URL? = nil, webRoot: URL? = nil,
         allowedHosts: [String]? = nil, logLevel: Logger.Level = .info, durableAgainstPowerLoss: Bool = false,
-        requiresAuthentication: Bool = false, allowsInsecureNoAuth: Bool = false
+        requiresAuthentication: Bool = false, allowsInsecureNoAuth: Bool = false, idleTimeout: Duration = .seconds(75)
     ) {
         self.host = host
         self.port = port
@@ -41,6 +43,7 @@ public struct ServerConfiguration: Sendable {
         self.durableAgainstPowerLoss = durableAgainstPowerLoss
         self.requiresAuthentication = requiresAuthentication
         self.allowsInsecureNoAuth = allowsInsecureNoAuth
+        self.idleTimeout = idleTimeout
     }
 
     /// Whether `host` is a loopback address or name, reachable only from this machine.

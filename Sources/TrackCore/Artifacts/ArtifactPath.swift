@@ -1,9 +1,10 @@
 /// A checked path inside the artifact store: relative, made of plain names, never able to
 /// leave the folder it is resolved against.
 ///
-/// Refused: `..` and `.` segments (also as `..;x`), absolute paths, backslashes, NUL, empty
-/// segments, and anything still percent-encoded after the one decoding of the URL (double
-/// encoding). The one check stands in front of every artifact route.
+/// Refused: `..` and `.` segments, absolute paths, backslashes, NUL, `;` (path parameters,
+/// which servers and proxies in front of them read differently), empty segments (a URL path
+/// may not end with `/`), and anything still percent-encoded after the one decoding of the URL
+/// (double encoding). The one check stands in front of every artifact route.
 public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
     public let segments: [String]
 
@@ -20,7 +21,7 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
 
     /// A path from a URL path that is still percent-encoded (`+` stays a plus).
     public init(urlEncoded raw: Substring) throws(TrackError) {
-        guard let decoded = Self.percentDecoded(raw) else { throw Self.invalid }
+        guard let decoded = Self.percentDecoded(raw), !decoded.hasSuffix("/") else { throw Self.invalid }
         try self.init(decoded: decoded)
     }
 
@@ -32,16 +33,12 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
             self.init(checkedSegments: [])
             return
         }
-        if text.hasPrefix("/") || text.contains("\\") || text.contains("\0") || Self.containsPercentEscape(text) {
+        if text.hasPrefix("/") || text.contains("\\") || text.contains("\0") || text.contains(";") || Self.containsPercentEscape(text) {
             throw Self.invalid
         }
         var segments: [String] = []
         for segment in text.split(separator: "/", omittingEmptySubsequences: false) {
-            let beforeParameters = segment.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             if segment.isEmpty || segment == "." || segment == ".." {
-                throw Self.invalid
-            }
-            if segment.contains(";"), beforeParameters.isEmpty || beforeParameters == "." || beforeParameters == ".." {
                 throw Self.invalid
             }
             segments.append(String(segment))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import TrackAPI
 import TrackCore
 
@@ -57,6 +58,8 @@ struct APIRouter {
         do {
             body = try await request.collectBody(upTo: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw StatusError(status: .contentTooLarge, error: .bodyTooLarge(limit: context.maxUploadSize))
+        } catch is NIOTooManyBytesError {
             throw StatusError(status: .contentTooLarge, error: .bodyTooLarge(limit: context.maxUploadSize))
         }
         return body.withUnsafeReadableBytes { RequestParameters(jsonBody: $0) }
