@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrackCore
 
@@ -347,8 +348,8 @@ struct RunFilterParserTests {
     // MARK: - Robustness
 
     @Test func neverCrashesOnGarbage() {
-        var random = FilterFuzzRNG(seed: 0x5EED_F11E)
-        let inputs = FilterFuzz.inputs(count: 6000, using: &random, valid: Self.valid.map(\.filter))
+        var random = FilterFuzzRNG(seed: FilterFuzz.seed(default: 0x5EED_F11E))
+        let inputs = FilterFuzz.inputs(count: FilterFuzz.iterations(default: 6000), using: &random, valid: Self.valid.map(\.filter))
         for input in inputs {
             FilterFuzz.expectCleanOutcome(input) { () throws(TrackError) in try RunFilterParser.parse(input) }
             FilterFuzz.expectCleanOutcome(input) { () throws(TrackError) in try RunFilterParser.parseOrderBy(input) }
@@ -388,6 +389,16 @@ struct FilterFuzzRNG: RandomNumberGenerator {
 }
 
 enum FilterFuzz {
+    /// `TRACK_FUZZ_ITERATIONS` scales every fuzz loop for a longer run (see docs/SECURITY.md).
+    static func iterations(default count: Int) -> Int {
+        ProcessInfo.processInfo.environment["TRACK_FUZZ_ITERATIONS"].flatMap(Int.init) ?? count
+    }
+
+    /// `TRACK_FUZZ_SEED` picks other inputs; a failure names the seed to reproduce it.
+    static func seed(default value: UInt64) -> UInt64 {
+        ProcessInfo.processInfo.environment["TRACK_FUZZ_SEED"].flatMap(UInt64.init) ?? value
+    }
+
     static let alphabet: [Character] = Array(
         "abcxyzAZ_019.,;:'\"`()[]{}<>=!~+-*/%\\$#@&| \t\né😀\u{0}\u{301}ANDORNOTINISNULLIKE")
     static let fragments = [
