@@ -11,9 +11,13 @@ import TrackStorageCodec
 /// are merged into large ones once enough of them have gathered, so a series ends up as a few
 /// large, well-compressed chunks whatever the request sizes were.
 enum MetricWriter {
-    /// Chunks with fewer points than this are merged when ``compactionTrigger`` of them exist.
+    /// Chunks with fewer points than this are small. Once ``compactionTrigger`` small chunks
+    /// exist, they are merged as soon as they hold ``largeChunkPoints`` points together, or when
+    /// ``maxSmallChunks`` of them have gathered: so each point is re-encoded about once, not once
+    /// per merge of a growing chunk, while a reader never merges more than a bounded number.
     static let largeChunkPoints = 4096
     static let compactionTrigger = 16
+    static let maxSmallChunks = 64
     /// The most points one chunk holds.
     static let maxChunkPoints = 16384
 
@@ -33,19 +37,22 @@ enum MetricWriter {
     static func insert(_ db: Database, runKey: Int64, metrics: [Metric]) throws {
         if metrics.isEmpty { return }
         // Group by key, keeping the order keys first appear in.
-        var order: [String] = []
-        var pointsByKey: [String: [MetricPoint]] = [:]
+        var keys: [String] = []
+        var groups: [[MetricPoint]] = []
+        var groupByKey: [String: Int] = [:]
         for metric in metrics {
             let point = MetricPoint(step: metric.step, timestamp: metric.timestamp, value: metric.value)
-            if pointsByKey[metric.key] == nil {
-                order.append(metric.key)
-                pointsByKey[metric.key] = [point]
+            let group = groupByKey[metric.key, default: groups.count]
+            if group == groups.count {
+                groupByKey[metric.key] = group
+                keys.append(metric.key)
+                groups.append([point])
             } else {
-                pointsByKey[metric.key]!.append(point)
+                groups[group].append(point)
             }
         }
-        for key in order {
-            try insert(db, runKey: runKey, key: key, points: pointsByKey[key]!)
+        for (key, points) in zip(keys, groups) {
+            try insert(db, runKey: runKey, key: key, points: points)
         }
     }
 
@@ -77,7 +84,8 @@ enum MetricWriter {
             series.maxStep = Swift.max(series.maxStep, point.step)
             series.maxTimestamp = Swift.max(series.maxTimestamp, point.timestamp)
         }
-        if series.smallChunks >= compactionTrigger {
+        if series.smallChunks >= compactionTrigger,
+           try series.smallChunks >= maxSmallChunks || smallChunkPoints(db, seriesKey: series.seriesKey) >= largeChunkPoints {
             series.smallChunks = try compactSmallChunks(db, seriesKey: series.seriesKey)
         }
         try saveSeries(db, series)
@@ -166,6 +174,14 @@ enum MetricWriter {
             }
         }
         return keys
+    }
+
+    /// The points held by the series' small chunks (read from the chunk index alone).
+    private static func smallChunkPoints(_ db: Database, seriesKey: Int64) throws -> Int {
+        let select = try db.cachedStatement(sql: """
+            SELECT COALESCE(SUM(point_count), 0) FROM metric_chunks WHERE series_key = ? AND point_count < ?
+            """)
+        return try Int.fetchOne(select, arguments: [seriesKey, largeChunkPoints]) ?? 0
     }
 
     /// Merges the series' small chunks into as few chunks as fit; returns how many small ones remain.

@@ -5,9 +5,7 @@ extension SQLiteTrackingStore {
     public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
         try Validation.validateRunID(runID)
         try Validation.validateBatch(metrics: metrics.count, params: params, tags: tags.count)
-        for (index, metric) in metrics.enumerated() {
-            try Validation.validateMetric(metric, parameter: "metrics[\(index)].name")
-        }
+        try Self.validateMetrics(metrics)
         let params = try params.map { param throws(TrackError) in try Validation.validatedParam(param) }
         let tags = try tags.map { tag throws(TrackError) in try Validation.validatedTag(tag) }
         if metrics.isEmpty, params.isEmpty, tags.isEmpty {
@@ -68,6 +66,28 @@ extension SQLiteTrackingStore {
     }
 
     // MARK: - Helpers
+
+    /// Validates every metric of a batch, each distinct key once: a batch usually repeats a few
+    /// keys many times. Errors are the same, in the same order, as validating metric by metric.
+    private static func validateMetrics(_ metrics: [Metric]) throws(TrackError) {
+        var validKeys = Set<String>()
+        for (index, metric) in metrics.enumerated() {
+            // `Set` matches canonically equivalent strings; names are validated by their exact
+            // scalars, so a hit counts only when the bytes are the same.
+            if metric.timestamp >= 0, let known = validKeys.firstIndex(of: metric.key),
+               validKeys[known].utf8.elementsEqual(metric.key.utf8) {
+                continue
+            }
+            // The indexed parameter name is only built for the error message.
+            do {
+                try Validation.validateMetric(metric)
+            } catch {
+                try Validation.validateMetric(metric, parameter: "metrics[\(index)].name")
+                throw error
+            }
+            validKeys.insert(metric.key)
+        }
+    }
 
     private static func insertModelReferences(_ db: Database, runKey: Int64, direction: String, models: [ModelReference]) throws {
         for model in models {

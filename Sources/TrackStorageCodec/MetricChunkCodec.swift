@@ -34,7 +34,7 @@ public enum MetricChunkCodec {
                 raw.append(UInt8(truncatingIfNeeded: xored >> UInt64(shift)))
             }
         }
-        return [version] + deflate(raw)
+        return deflate(raw)
     }
 
     /// Decodes a chunk written by ``encode(_:)``.
@@ -114,22 +114,22 @@ public enum MetricChunkCodec {
 
     // MARK: - zlib
 
+    /// `[version, size (4 bytes, big-endian), zlib stream]`: the original size first, so
+    /// inflating allocates once.
     static func deflate(_ input: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: Int(compressBound(uLong(input.count))) + 4)
         let inputCount = input.count
-        // The original size first, so inflating allocates once.
-        output[0] = UInt8(truncatingIfNeeded: inputCount >> 24)
-        output[1] = UInt8(truncatingIfNeeded: inputCount >> 16)
-        output[2] = UInt8(truncatingIfNeeded: inputCount >> 8)
-        output[3] = UInt8(truncatingIfNeeded: inputCount)
-        var outputCount = uLongf(output.count - 4)
-        let status = output.withUnsafeMutableBufferPointer { out in
+        var output = [UInt8](repeating: 0, count: Int(compressBound(uLong(inputCount))) + 5)
+        output[0] = version
+        output[1] = UInt8(truncatingIfNeeded: inputCount >> 24)
+        output[2] = UInt8(truncatingIfNeeded: inputCount >> 16)
+        output[3] = UInt8(truncatingIfNeeded: inputCount >> 8)
+        output[4] = UInt8(truncatingIfNeeded: inputCount)
+        let outputCount = output.withUnsafeMutableBufferPointer { out in
             input.withUnsafeBufferPointer { inp in
-                compress2(out.baseAddress! + 4, &outputCount, inp.baseAddress, uLong(inputCount), 1)
+                Deflater.compress(inp, into: UnsafeMutableBufferPointer(rebasing: out[5...]))
             }
         }
-        precondition(status == Z_OK, "zlib compress2 failed with \(status)")
-        output.removeSubrange((Int(outputCount) + 4)...)
+        output.removeSubrange((outputCount + 5)...)
         return output
     }
 

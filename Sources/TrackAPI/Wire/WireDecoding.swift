@@ -42,9 +42,31 @@ public enum WireDecoding {
         var result: [Metric] = []
         result.reserveCapacity(objects.count)
         for (index, object) in objects.enumerated() {
-            result.append(try metric(object, field: "metrics[\(index)]"))
+            result.append(try metric(object, index: index))
         }
         return result
+    }
+
+    /// `metrics[index]` of a batch. The common shape (string key, numeric value, timestamp and
+    /// step) is read directly; anything else takes the general path, which also names the field
+    /// in its errors, so the field name is only built when it is needed.
+    @inline(__always)
+    static func metric(_ object: JSONObject, index: Int) throws(TrackError) -> Metric {
+        if case .string(let key)? = object["key"],
+           case .number(let valueNumber)? = object["value"], let value = valueNumber.doubleValue,
+           case .number(let timestampNumber)? = object["timestamp"], let timestamp = timestampNumber.int64Value {
+            switch object["step"] {
+            case nil, .null?:
+                return Metric(key: key, value: value, timestamp: timestamp, step: 0)
+            case .number(let stepNumber)?:
+                if let step = stepNumber.int64Value {
+                    return Metric(key: key, value: value, timestamp: timestamp, step: step)
+                }
+            default:
+                break
+            }
+        }
+        return try metric(object, field: "metrics[\(index)]")
     }
 
     public static func datasetInput(_ object: JSONObject, index: Int) throws(TrackError) -> DatasetInput {
