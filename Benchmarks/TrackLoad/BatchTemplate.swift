@@ -2,8 +2,11 @@
 /// timestamps are rewritten in place for every send: each request carries new points, and the
 /// load generator never formats JSON while it is timed.
 ///
-/// Steps are written with a fixed width of 10 digits (from 1,000,000,000) and timestamps with
-/// 13, so rewriting them never moves a byte and `Content-Length` stays valid.
+/// Steps are written with a fixed width of 10 digits (from 1,000,000,000), timestamps with 13
+/// and values as `0.` and 16 digits, so rewriting them never moves a byte and `Content-Length`
+/// stays valid. A value keeps its first two digits (each metric has its own level) and gets 14
+/// new random digits per request, like a noisy training metric: nothing repeats that a
+/// compressor could exploit and real data would not offer.
 struct BatchTemplate {
     static let firstStep: Int64 = 1_000_000_000
     static let baseTimestamp: Int64 = 1_700_000_000_000
@@ -13,16 +16,18 @@ struct BatchTemplate {
     private var stepOffsets: [Int] = []
     private var timestampOffsets: [Int] = []
     private var stepDeltas: [Int64] = []
+    private var valueOffsets: [Int] = []
+    private var random: UInt64
     let pointCount: Int
     let stepsPerRequest: Int64
 
-    /// A batch of `stepsPerRequest` steps of `metricKeys.count` metrics for `runID`; `values`
-    /// supplies the value of metric `k` at relative step `s`.
-    init(host: String, port: Int, runID: String, metricKeys: [String], stepsPerRequest: Int, values: (Int, Int) -> Double) {
+    /// A batch of `stepsPerRequest` steps of `metricKeys.count` metrics for `runID`.
+    init(host: String, port: Int, runID: String, metricKeys: [String], stepsPerRequest: Int, seed: UInt64) {
         var body: [UInt8] = []
         var stepOffsets: [Int] = []
         var timestampOffsets: [Int] = []
         var stepDeltas: [Int64] = []
+        var valueOffsets: [Int] = []
         body.append(contentsOf: #"{"run_id":""#.utf8)
         body.append(contentsOf: runID.utf8)
         body.append(contentsOf: #"","metrics":["#.utf8)
@@ -32,7 +37,12 @@ struct BatchTemplate {
                 body.append(contentsOf: #"{"key":""#.utf8)
                 body.append(contentsOf: key.utf8)
                 body.append(contentsOf: #"","value":"#.utf8)
-                body.append(contentsOf: String(values(k, step)).utf8)
+                body.append(contentsOf: "0.".utf8)
+                valueOffsets.append(body.count)
+                // The metric's level: 0.10 ... 0.99, then 14 digits rewritten per request.
+                let level = 10 + (k * 37) % 90
+                body.append(contentsOf: String(level).utf8)
+                body.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 14))
                 body.append(contentsOf: #","timestamp":"#.utf8)
                 timestampOffsets.append(body.count)
                 body.append(contentsOf: String(Self.baseTimestamp).utf8)
@@ -52,6 +62,8 @@ struct BatchTemplate {
         self.stepOffsets = stepOffsets.map { $0 + head.count }
         self.timestampOffsets = timestampOffsets.map { $0 + head.count }
         self.stepDeltas = stepDeltas
+        self.valueOffsets = valueOffsets.map { $0 + head.count }
+        random = seed | 1
         pointCount = stepDeltas.count
         self.stepsPerRequest = Int64(stepsPerRequest)
     }
@@ -65,6 +77,11 @@ struct BatchTemplate {
                 let step = first + stepDeltas[index]
                 Self.writeDigits(step, width: 10, into: buffer, at: stepOffsets[index])
                 Self.writeDigits(Self.baseTimestamp + (step - Self.firstStep), width: 13, into: buffer, at: timestampOffsets[index])
+                // xorshift64: 14 digits from one draw (10^14 < 2^47).
+                random ^= random << 13
+                random ^= random >> 7
+                random ^= random << 17
+                Self.writeDigits(Int64(random % 100_000_000_000_000), width: 14, into: buffer, at: valueOffsets[index] + 2)
             }
         }
     }

@@ -204,11 +204,9 @@ func measure(server: ServerProcess, options: Options) throws -> Int32 {
                 ])
                 let runID = ((run["run"] as! [String: Any])["info"] as! [String: Any])["run_id"] as! String
                 allRunIDs.append(runID)
-                var generator = SystemRandomNumberGenerator()
-                let noise = (0..<(options.metrics * options.stepsPerRequest)).map { _ in Double.random(in: 0..<0.05, using: &generator) }
                 templates.append(BatchTemplate(
                     host: "127.0.0.1", port: server.port, runID: runID, metricKeys: metricKeys, stepsPerRequest: options.stepsPerRequest,
-                    values: { k, s in 1 / Double(k + 2) + noise[s * options.metrics + k] }
+                    seed: UInt64(allRunIDs.count) &* 0x9E37_79B9_7F4A_7C15
                 ))
             }
             templatesByConnection.append(templates)
@@ -246,14 +244,16 @@ func measure(server: ServerProcess, options: Options) throws -> Int32 {
         let errors = results.reduce(0) { $0 + $1.errors }
         totalAcked += results.reduce(0) { $0 + $1.totalAckedPoints }
         let latencies = results.flatMap(\.latenciesMicros).sorted()
+        // -1 when the server's CPU time is unknown (an existing server without --server-pid).
+        let serverCores: Double = serverCPU.map { $0 / window } ?? -1
+        let serverMicrosPerPoint: Double = serverCPU.map { acked > 0 ? $0 / Double(acked) * 1e6 : 0 } ?? -1
         let row: [String: Any] = [
             "connections": connections, "runs": connections * options.runsPerConnection,
             "points_per_s": Double(acked) / options.seconds, "requests_per_s": Double(requests) / options.seconds,
             "points_per_request": options.metrics * options.stepsPerRequest,
             "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99), "max_ms": Double(latencies.last ?? 0) / 1000,
             "errors": errors, "first_error": results.compactMap(\.firstError).first ?? "",
-            "server_cores": serverCPU.map { $0 / window } ?? -1, "client_cores": clientCPU / window,
-            "server_cpu_us_per_point": serverCPU.map { acked > 0 ? $0 / Double(acked) * 1e6 : 0 } ?? -1,
+            "server_cores": serverCores, "client_cores": clientCPU / window, "server_cpu_us_per_point": serverMicrosPerPoint,
         ]
         rows.append(row)
         say(String(
