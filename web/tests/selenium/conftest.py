@@ -61,7 +61,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, extra_args: list[str] | None = None):
+        self.extra_args = list(extra_args or [])
         self.root = root
         self.port = 0
         self.proc: subprocess.Popen | None = None
@@ -87,7 +88,7 @@ class Server:
             log = open(self.log_path, "ab")
             start = log.tell()
             cmd = [str(binary), "server", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--data-dir", str(self.root / "data"), "--web-root", str(WEB_ROOT), "--log-level", "warning"]
+                   "--data-dir", str(self.root / "data"), "--web-root", str(WEB_ROOT), "--log-level", "warning", *self.extra_args]
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             log.close()
             deadline = time.monotonic() + HEALTH_TIMEOUT_S
