@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TrackClient
 import TrackSQLite
 
@@ -20,11 +19,7 @@ extension Track {
                 """
         )
 
-        @Option(name: .customLong("data-dir"), help: "The server's data folder (default: $TRACK_DATA_DIR, else ./track-data).")
-        var dataDirectory: String?
-
-        @Option(name: .customLong("artifact-root"), help: "The artifact folder, if not <data-dir>/artifacts (default: $TRACK_ARTIFACT_ROOT).")
-        var artifactRoot: String?
+        @OptionGroup var folder: DataFolderOptions
 
         @Option(name: .customLong("older-than"), help: ArgumentHelp("Only runs deleted at least this many days ago.", valueName: "days"))
         var olderThan: Double?
@@ -38,35 +33,22 @@ extension Track {
 
         func run() async throws {
             try await Track.runClientCommand {
-                let environment = ProcessInfo.processInfo.environment
-                let data = URL(fileURLWithPath: dataDirectory ?? environment["TRACK_DATA_DIR"] ?? "track-data", isDirectory: true)
-                let database = data.appendingPathComponent("track.db")
-                guard FileManager.default.fileExists(atPath: database.path) else {
-                    throw ClientError.invalidInput("no track.db in \(data.path); give the server's data folder with --data-dir (or TRACK_DATA_DIR).")
-                }
-                let artifacts = (artifactRoot ?? environment["TRACK_ARTIFACT_ROOT"]).map { URL(fileURLWithPath: $0, isDirectory: true) }
-                    ?? data.appendingPathComponent("artifacts", isDirectory: true)
-                var logger = Logger(label: "track.gc")
-                logger.logLevel = .error
-                let store: SQLiteTrackingStore
-                do {
-                    store = try SQLiteTrackingStore(path: database.path, logger: logger)
-                } catch {
-                    throw ClientError.io("cannot open \(database.path): \(error)")
-                }
+                let data = folder.folder
+                let artifacts = folder.artifacts
+                let store = try folder.openStore()
                 let age = olderThan.map { Int64($0 * 86_400_000) }
                 let runs = dryRun ? try await store.deletedRuns(olderThan: age) : try await store.purgeDeletedRuns(olderThan: age)
                 var folders = 0
                 for run in runs {
-                    let folder = artifacts.appendingPathComponent(run.experimentID, isDirectory: true)
+                    let runFolder = artifacts.appendingPathComponent(run.experimentID, isDirectory: true)
                         .appendingPathComponent(run.runID, isDirectory: true)
-                    let exists = FileManager.default.fileExists(atPath: folder.path)
+                    let exists = FileManager.default.fileExists(atPath: runFolder.path)
                     if exists { folders += 1 }
                     if !dryRun, exists {
                         do {
-                            try FileManager.default.removeItem(at: folder)
+                            try FileManager.default.removeItem(at: runFolder)
                         } catch {
-                            Terminal.writeError("warning: could not remove \(folder.path): \(error.localizedDescription)\n")
+                            Terminal.writeError("warning: could not remove \(runFolder.path): \(error.localizedDescription)\n")
                         }
                     }
                     Output.write("\(dryRun ? "would purge" : "purged") \(run.runID) (experiment \(run.experimentID))\(exists ? ", artifacts" : "")\n")
