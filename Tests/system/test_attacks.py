@@ -210,6 +210,33 @@ def test_idle_connections_are_closed(tmp_path):
         server.stop()
 
 
+def test_a_request_head_sent_byte_by_byte_is_cut_off(tmp_path):
+    """Slowloris: trickling the request head does not keep the connection past the timeout."""
+    server = Server(tmp_path / "data", "--idle-timeout", "2").start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=15) as s:
+            start = time.monotonic()
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            closed = False
+            while time.monotonic() - start < 12:
+                try:
+                    s.sendall(b"a")
+                except OSError:
+                    closed = True
+                    break
+                s.settimeout(0.5)
+                try:
+                    if s.recv(1) == b"":
+                        closed = True
+                        break
+                except socket.timeout:
+                    pass
+            assert closed, "a head trickled byte by byte kept the connection open"
+            assert time.monotonic() - start < 8
+    finally:
+        server.stop()
+
+
 def test_without_credentials_nothing_changes(tmp_path):
     data = tmp_path / "data"
     run_track("users", "add", "rita", "--role", "reader", "--password-stdin", "--data-dir", str(data), stdin="reader-password\n")
