@@ -67,15 +67,19 @@ def main():
     def versus(name, path, unit, higher, need_m=None, need_f=None):
         tv, mv, fv = get(t, path), get(m, path), get(f, path)
         rm, rf = ratio(tv, mv, higher), ratio(tv, fv, higher)
+        # A peer that was not measured is left out of the verdict (and the target says so).
         goals, ok = [], True
         if need_m is not None:
-            goals.append(f">= {need_m}x MLflow")
-            ok = ok and rm is not None and rm >= need_m
+            goals.append(f">= {need_m}x MLflow" + ("" if m is not None else " (not measured)"))
+            ok = ok and (m is None or (rm is not None and rm >= need_m))
         if need_f is not None:
-            goals.append(f">= {need_f}x FastTrackML")
-            ok = ok and rf is not None and rf >= need_f
+            goals.append(f">= {need_f}x FastTrackML" + ("" if f is not None else " (not measured)"))
+            ok = ok and (f is None or (rf is not None and rf >= need_f))
+        if m is None and f is None:
+            ok = None
         rows.append((name, unit, fmt(tv), fmt(mv), fmt(fv), fmt(rm) + "x" if rm else "-",
-                     fmt(rf) + "x" if rf else "-", ", ".join(goals), ("met" if ok else "NOT MET") if goals else ""))
+                     fmt(rf) + "x" if rf else "-", ", ".join(goals),
+                     ("met" if ok else "NOT MET") if goals and ok is not None else ""))
 
     def absolute(name, value, unit, goal, ok, peer_m=None, peer_f=None):
         rows.append((name, unit, fmt(value), fmt(peer_m), fmt(peer_f), "-", "-", goal,
@@ -84,7 +88,7 @@ def main():
     versus("ingest_batch", "results.ingest_batch.points_per_s", "points/s", True, 100, 3)
     versus("ingest_single sequential", "results.ingest_single.sequential.requests_per_s", "req/s", True, 50, 2)
     versus("ingest_single 8 threads", "results.ingest_single.threaded.requests_per_s", "req/s", True, 50, 2)
-    versus("history 100k paged (preset)", "results.history.paged.seconds_p50", "s", False)
+    versus(f"history {fmt(get(t, 'results.history.points'))} points, paged (preset)", "results.history.paged.seconds_p50", "s", False)
     if s is not None:
         sec = get(s, "results.history.paged.seconds_p50")
         absolute(f"history {fmt(get(s, 'results.history.points'))} points, paged", sec, "s", "< 1 s",
@@ -92,9 +96,13 @@ def main():
         rss = get(s, "results.history.server_rss_peak_mb")
         absolute("  server RSS peak while reading it", rss, "MB", "bounded (< 200 MB)", rss is not None and rss < 200)
     fo = get(t, "results.search.filter_order.p50_ms")
-    absolute(f"search {fmt(get(t, 'results.search.runs'))} runs, filter+order_by p50", fo, "ms", "< 10 ms",
+    runs = get(t, "results.search.runs") or 0
+    # The target is stated for 10,000 runs; smaller presets are shown without a verdict.
+    absolute(f"search {fmt(runs)} runs, filter+order_by p50", fo, "ms", "< 10 ms at 10,000 runs",
              fo is not None and fo < 10, get(m, "results.search.filter_order.p50_ms"),
              get(f, "results.search.filter_order.p50_ms"))
+    if runs < 10000:
+        rows[-1] = rows[-1][:-1] + ("",)
     if s is not None:
         so = get(s, "results.search.filter_order.p50_ms")
         absolute(f"search {fmt(get(s, 'results.search.runs'))} runs, filter+order_by p50", so, "ms", "< 100 ms",
