@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Tracker", targets: ["Tracker"]),
         .executable(name: "train-demo", targets: ["TrainDemo"]),
         .executable(name: "tracker-bench", targets: ["TrackerBench"]),
+        .executable(name: "track-load", targets: ["TrackLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -50,6 +51,7 @@ let package = Package(
         .target(name: "Tracker", dependencies: ["TrackCore", "TrackAPI"]),
         .executableTarget(name: "TrainDemo", dependencies: ["Tracker"], path: "Sources/TrainDemo"),
         .executableTarget(name: "TrackerBench", dependencies: ["Tracker"], path: "Benchmarks/TrackerBench"),
+        .executableTarget(name: "TrackLoad", path: "Benchmarks/TrackLoad"),
         .target(
             name: "TrackClient",
             dependencies: [
