@@ -123,6 +123,13 @@ enum SQLiteSchema {
                 CREATE INDEX access_tokens_by_user ON access_tokens (username);
                 """)
         }
+        migrator.registerMigration("v3-search-indexes") { db in
+            // Filters such as `params.optimizer = 'adam'` start from these instead of every run.
+            try db.execute(sql: """
+                CREATE INDEX params_by_key_value ON params(key, value);
+                CREATE INDEX tags_by_key_value ON tags(key, value);
+                """)
+        }
         return migrator
     }
 }

@@ -95,6 +95,8 @@ CREATE TABLE params (
     PRIMARY KEY (run_key, key)
 ) WITHOUT ROWID;
 
+CREATE INDEX params_by_key_value ON params(key, value);
+
 CREATE TABLE runs (
     run_key INTEGER PRIMARY KEY,
     run_id TEXT NOT NULL UNIQUE,
@@ -117,6 +119,8 @@ CREATE TABLE tags (
     value TEXT NOT NULL,
     PRIMARY KEY (run_key, key)
 ) WITHOUT ROWID;
+
+CREATE INDEX tags_by_key_value ON tags(key, value);
 
 CREATE TABLE users (
     username TEXT NOT NULL PRIMARY KEY,
