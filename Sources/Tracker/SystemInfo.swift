@@ -62,36 +62,12 @@ enum SystemTags {
             ("track.swift.version", swiftVersion),
             ("track.pid", String(getpid())),
         ]
-        if let commit = git(["rev-parse", "HEAD"]), commit.count >= 7 {
-            tags.append(("mlflow.source.git.commit", commit))
-            if let status = git(["status", "--porcelain", "--untracked-files=no"]) {
-                tags.append(("track.git.dirty", status.isEmpty ? "false" : "true"))
-            }
-            if let branch = git(["rev-parse", "--abbrev-ref", "HEAD"]), !branch.isEmpty, branch != "HEAD" {
-                tags.append(("mlflow.source.git.branch", branch))
-            }
+        if let git = GitState.current {
+            tags.append(("mlflow.source.git.commit", git.commit))
+            if let dirty = git.dirty { tags.append(("track.git.dirty", dirty ? "true" : "false")) }
+            if let branch = git.branch { tags.append(("mlflow.source.git.branch", branch)) }
         }
         return tags
-    }
-
-    /// Runs `git` in the current folder; `nil` when git is missing or fails (not a repository).
-    static func git(_ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
