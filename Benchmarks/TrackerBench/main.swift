@@ -6,7 +6,8 @@
 //   .build/release/tracker-bench --url http://127.0.0.1:5000 --points 2000000
 //
 // Prints the median and p99 cost of one call (timed over chunks of 100 calls, and call by call),
-// and sustained points/s from the first log call until `flush()` returns.
+// the heap allocations those calls make on the caller's thread (with Benchmarks/MallocCount
+// preloaded), and sustained points/s from the first log call until `flush()` returns.
 import Foundation
 import Tracker
 #if canImport(Glibc)
@@ -32,6 +33,13 @@ while let argument = arguments.next() {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
+
+/// The calling thread's heap allocations so far, when `Benchmarks/MallocCount` is preloaded.
+func threadAllocations() -> UInt64? {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "track_thread_allocations") else { return nil }
+    typealias Counter = @convention(c) () -> UInt64
+    return unsafeBitCast(symbol, to: Counter.self)()
 }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -101,18 +109,25 @@ do {
         let a = nanos(); let b = nanos()
         overhead.append(Double(b - a))
     }
+    let allocationsBefore = threadAllocations()
     for _ in 0..<200_000 {
         let start = nanos()
         tracker.log(metric: "accuracy", value: 0.5, step: step)
         single.append(Double(nanos() - start))
         step += 1
     }
+    let allocationsAfter = threadAllocations()
     await tracker.flush()
     try await tracker.finish()
     let timer = percentile(overhead, 0.5)
     print(String(format: "log(metric:) cost, chunks of 100 calls: median %.0f ns, p99 %.0f ns per call", percentile(perCall, 0.5), percentile(perCall, 0.99)))
     print(String(format: "log(metric:) cost, single calls:        median %.0f ns, p99 %.0f ns, p99.9 %.0f ns (timer overhead %.0f ns subtracted)",
                  max(0, percentile(single, 0.5) - timer), max(0, percentile(single, 0.99) - timer), max(0, percentile(single, 0.999) - timer), timer))
+    if let before = allocationsBefore, let after = allocationsAfter {
+        print(String(format: "log(metric:) heap allocations on the caller's thread: %llu in 200,000 calls (%.4f per call)", after - before, Double(after - before) / 200_000))
+    } else {
+        print("log(metric:) heap allocations: not counted (preload Benchmarks/MallocCount, see its source)")
+    }
     print("points delivered: \(tracker.counts.delivered)")
 }
 
