@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TrackAPI
 import TrackClient
 import Tracker
@@ -70,7 +71,16 @@ extension Track {
                 let progress = ProgressBar(label: "syncing", total: sizes.reduce(0, +), unit: .bytes)
                 var failed = 0
                 for (file, size) in zip(files, sizes) {
-                    let result = await SpoolSync.sync(file: file, client: client, attempts: max(1, attempts))
+                    // The bar moves record by record through the file, in proportion to its size.
+                    let reported = Mutex<Int64>(0)
+                    let result = await SpoolSync.sync(file: file, client: client, attempts: max(1, attempts)) { done, total in
+                        let target = total > 0 ? Int64(Double(size) * Double(done) / Double(total)) : size
+                        let delta = reported.withLock { reported -> Int64 in
+                            defer { reported = max(reported, target) }
+                            return max(0, target - reported)
+                        }
+                        progress.add(delta)
+                    }
                     var line = "\(file.lastPathComponent): "
                     switch result.outcome {
                     case .synced: line += "synced to run \(result.runID ?? "?") (\(result.records) records, \(result.metrics) metric points)"
@@ -82,7 +92,7 @@ extension Track {
                     if !result.refused.isEmpty {
                         line += "; the server refused \(result.refused.count) item(s), e.g. \(result.refused[0].message)"
                     }
-                    progress.add(size)
+                    progress.add(size - reported.withLock { $0 })
                     progress.printAbove(line + "\n")
                 }
                 progress.finish()

@@ -444,7 +444,7 @@ final class Engine: @unchecked Sendable {
                 shared.withLock { $0.spooled += batch.metrics.count }
             }
             while let request = artifacts.first {
-                let local = request.local.standardizedFileURL.path
+                let local = try spool.keep(artifact: request.local.standardizedFileURL).path
                 try spool.append(type: "artifact") { w in
                     w.key("local_path"); w.string(local)
                     if let path = request.path { w.key("artifact_path"); w.string(path) }

@@ -135,6 +135,28 @@ final class SpoolWriter {
         try sync()
     }
 
+    /// The folder that keeps this file's artifacts: `<file name without .jsonl>.artifacts`.
+    static func artifactFolder(of spoolFile: URL) -> URL {
+        spoolFile.deletingPathExtension().appendingPathExtension("artifacts")
+    }
+
+    /// Keeps a copy of an artifact beside the spool file (a hard link where the file system
+    /// allows, a copy otherwise), so that it can still be uploaded after the training program
+    /// has moved or deleted the original. Returns the copy.
+    func keep(artifact local: URL) throws(TrackerError) -> URL {
+        let folder = Self.artifactFolder(of: url).appendingPathComponent(String(sequence + 1), isDirectory: true)
+        let copy = folder.appendingPathComponent(local.lastPathComponent)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            if link(local.path, copy.path) != 0 {
+                try FileManager.default.copyItem(at: local, to: copy)
+            }
+        } catch {
+            throw TrackerError(kind: .spool, message: "cannot keep a copy of \(local.path) in the spool: \(error.localizedDescription)")
+        }
+        return copy
+    }
+
     /// Appends one record `{"seq": n, "type": type, …members}` as one line, in one `write`.
     func append(type: String, _ members: (inout JSONWriter) -> Void) throws(TrackerError) {
         guard fd >= 0 else { throw TrackerError(kind: .spool, message: "spool file \(url.path) is closed") }

@@ -53,12 +53,16 @@ public enum SpoolSync {
     }
 
     /// Syncs one spool file.
-    public static func sync(file: URL, client: TrackingClient, retry: RetryPolicy = .init(), attempts: Int = 5) async -> FileResult {
+    /// - Parameter progress: called after each record with the records replayed and the total.
+    public static func sync(
+        file: URL, client: TrackingClient, retry: RetryPolicy = .init(), attempts: Int = 5,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async -> FileResult {
         guard let lock = SpoolLock(file) else {
             return FileResult(file: file, outcome: FileManager.default.fileExists(atPath: file.path) ? .inUse : .failed,
                               error: TrackerError(kind: .spool, message: "cannot open or lock \(file.path)"))
         }
-        var result = await replay(file: file, client: client, retry: retry, attempts: attempts)
+        var result = await replay(file: file, client: client, retry: retry, attempts: attempts, progress: progress)
         if result.outcome == .synced {
             result.outcome = markSynced(file) ? .synced : .failed
             if result.outcome == .failed {
@@ -69,17 +73,20 @@ public enum SpoolSync {
         return result
     }
 
-    /// Renames `x.jsonl` to `x.jsonl.synced`.
+    /// Renames `x.jsonl` to `x.jsonl.synced` and removes the artifact copies kept beside it.
     static func markSynced(_ file: URL) -> Bool {
         let target = URL(fileURLWithPath: file.path + Spool.syncedSuffix)
         try? FileManager.default.removeItem(at: target)
-        return (try? FileManager.default.moveItem(at: file, to: target)) != nil
+        guard (try? FileManager.default.moveItem(at: file, to: target)) != nil else { return false }
+        try? FileManager.default.removeItem(at: SpoolWriter.artifactFolder(of: file))
+        return true
     }
 
     /// Replays a file without locking or renaming it (the caller holds it). `.synced` means
     /// every record reached the server.
     static func replay(
-        file: URL, client: TrackingClient, retry: RetryPolicy, attempts: Int, knownRun: RemoteRun? = nil
+        file: URL, client: TrackingClient, retry: RetryPolicy, attempts: Int, knownRun: RemoteRun? = nil,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async -> FileResult {
         var result = FileResult(file: file, outcome: .failed)
         let contents: SpoolContents
@@ -200,6 +207,7 @@ public enum SpoolSync {
                     break
                 }
                 result.records += 1
+                progress?(result.records, contents.records.count)
             }
         } catch {
             result.error = error

@@ -83,7 +83,8 @@ struct ResilienceTests {
         tracker.log(metric: "odd", value: .infinity, step: 0)
         let artifact = Support.temporaryDirectory("artifact").appendingPathComponent("notes.txt")
         try "hello".write(to: artifact, atomically: true, encoding: .utf8)
-        try await tracker.log(artifact: artifact, path: "docs")  // recorded in the spool by reference
+        try await tracker.log(artifact: artifact, path: "docs")  // a copy is kept beside the spool file
+        try FileManager.default.removeItem(at: artifact)  // the program may delete its file at once
         try await tracker.finish()  // does not throw: the data is safe on disk
         let end = Clocks.nowMillis()
         #expect(tracker.runID == nil)
@@ -119,6 +120,7 @@ struct ResilienceTests {
         #expect(String(decoding: data, as: UTF8.self) == "hello")
         #expect(Spool.pendingFiles(in: spool).isEmpty)
         #expect(FileManager.default.fileExists(atPath: files[0].path + Spool.syncedSuffix))
+        #expect(!FileManager.default.fileExists(atPath: SpoolWriter.artifactFolder(of: files[0]).path), "the kept copy is removed once synced")
 
         // Syncing the same file again changes nothing (same run, no duplicate points).
         try FileManager.default.copyItem(atPath: files[0].path + Spool.syncedSuffix, toPath: files[0].path + ".again.jsonl")
