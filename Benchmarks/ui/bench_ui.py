@@ -370,7 +370,7 @@ def measure_table(d, base, exp, n, repeat):
               B.loop(() => {
                 if (B.clickAt === null) return false;
                 const s = B.state(), col = heads().indexOf('acc');
-                const first = s.rows[0] && s.rows[0].children[col];
+                const first = s.rows[0] && s.rows[0].querySelectorAll('.vt-cell')[col];
                 const sorted = document.querySelector('.vt-hcell[aria-sort="descending"]') && first && Math.abs(parseFloat(first.textContent) - top) < 1e-4;
                 if (sorted) B.mark('acc_first_sorted');
                 if (sorted && !s.loading && s.text.startsWith(expect)) { B.mark('acc_all'); return true; }
@@ -398,7 +398,7 @@ def measure_table(d, base, exp, n, repeat):
             row["sort_client_all_ms"] = round(m["dur_all"] - click)
             durs = d.execute_script("""
               const col = [...document.querySelectorAll('.vt-head .vt-hcell')].findIndex((c) => c.textContent.includes('Duration'));
-              return [...document.querySelectorAll('.vt-body .vt-row')].sort((a, b) => a.dataset.i - b.dataset.i).slice(0, 5).map((r) => r.children[col].textContent);""")
+              return [...document.querySelectorAll('.vt-body .vt-row')].sort((a, b) => a.dataset.i - b.dataset.i).slice(0, 5).map((r) => r.querySelectorAll('.vt-cell')[col].textContent);""")
             row["top_durations"] = durs
             print(f"  runs table {i + 1}: {json.dumps(row)}", flush=True)
             out.append(row)
