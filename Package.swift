@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "TrackServer", "TrackSQLite", "TrackCore", "TrackAPI"]),
         .testTarget(name: "TrackCLITests", dependencies: ["TrackClient", "TrackServer", "TrackCore", "TrackAPI"]),
         .testTarget(name: "TrackAPITests", dependencies: ["TrackAPI", "TrackCore"]),
+        .testTarget(name: "TrackStorageCodecTests", dependencies: ["TrackStorageCodec", "TrackCore"]),
         .testTarget(
             name: "TrackStoreConformanceTests",
             dependencies: ["TrackStoreTesting", "TrackSQLite", "TrackCore"]

@@ -38,9 +38,21 @@ struct MetricChunkReader {
     }
 
     func points(of chunk: ChunkInfo) throws -> [MetricPoint] {
+        var decoder = MetricChunkDecoder()
+        try decode(chunk, into: &decoder)
+        return decoder.points
+    }
+
+    /// Decodes `chunk` into `decoder.points`, reading the stored bytes in place: a decoder kept
+    /// across the chunks of a series reuses its buffers.
+    func decode(_ chunk: ChunkInfo, into decoder: inout MetricChunkDecoder) throws {
         let select = try db.cachedStatement(sql: "SELECT data FROM metric_chunks WHERE chunk_key = ?")
-        guard let data = try Data.fetchOne(select, arguments: [chunk.chunkKey]) else { return [] }
-        return try MetricChunkCodec.decode(Array(data))
+        let cursor = try Row.fetchCursor(select, arguments: [chunk.chunkKey])
+        guard let row = try cursor.next() else { throw MetricChunkCodec.corrupt }
+        try row.withUnsafeData(atIndex: 0) { data in
+            guard let data else { throw MetricChunkCodec.corrupt }
+            try data.withUnsafeBytes { bytes in try decoder.decode(bytes) }
+        }
     }
 
     /// Up to `limit` points after `after` (exclusive) in storage order, merging chunks whose

@@ -52,8 +52,10 @@ extension SQLiteTrackingStore {
             if first > last { return [] }
             var sampler = SeriesDownsampler(firstStep: first, lastStep: last, maxPoints: query.maxPoints)
             let reader = MetricChunkReader(db: db, seriesKey: seriesKey)
+            var decoder = MetricChunkDecoder()
             for chunk in try reader.chunks() where chunk.minStep <= last && chunk.maxStep >= first {
-                for point in try reader.points(of: chunk) where point.step >= first && point.step <= last {
+                try reader.decode(chunk, into: &decoder)
+                for point in decoder.points where point.step >= first && point.step <= last {
                     sampler.add(point)
                 }
             }

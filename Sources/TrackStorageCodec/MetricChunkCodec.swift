@@ -39,41 +39,15 @@ public enum MetricChunkCodec {
 
     /// Decodes a chunk written by ``encode(_:)``.
     public static func decode(_ bytes: [UInt8]) throws(TrackError) -> [MetricPoint] {
-        guard let first = bytes.first, first == version else { throw corrupt }
-        let raw = try inflate(bytes[1...])
-        var index = 0
-        let count = Int(try readVarint(raw, &index))
-        guard count <= raw.count else { throw corrupt }
-        var timestamps = [Int64](repeating: 0, count: count)
-        var previous: Int64 = 0
-        for i in 0..<count {
-            previous = previous &+ unzigzag(try readVarint(raw, &index))
-            timestamps[i] = previous
+        var decoder = MetricChunkDecoder()
+        let failure: TrackError? = bytes.withUnsafeBytes { buffer in
+            do throws(TrackError) { try decoder.decode(buffer); return nil } catch { return error }
         }
-        var steps = [Int64](repeating: 0, count: count)
-        previous = 0
-        for i in 0..<count {
-            previous = previous &+ unzigzag(try readVarint(raw, &index))
-            steps[i] = previous
-        }
-        guard raw.count - index == count * 8 else { throw corrupt }
-        var points: [MetricPoint] = []
-        points.reserveCapacity(count)
-        var previousBits: UInt64 = 0
-        raw.withUnsafeBufferPointer { buffer in
-            for i in 0..<count {
-                var xored: UInt64 = 0
-                for k in 0..<8 { xored = xored << 8 | UInt64(buffer[index + k]) }
-                index += 8
-                let bits = xored ^ previousBits
-                previousBits = bits
-                points.append(MetricPoint(step: steps[i], timestamp: timestamps[i], value: Double(bitPattern: bits)))
-            }
-        }
-        return points
+        if let failure { throw failure }
+        return decoder.points
     }
 
-    static let corrupt = TrackError.internalError("A stored metric chunk is corrupt.")
+    public static let corrupt = TrackError.internalError("A stored metric chunk is corrupt.")
 
     // MARK: - Varints
 
@@ -97,21 +71,6 @@ public enum MetricChunkCodec {
         bytes.append(UInt8(v))
     }
 
-    @inline(__always)
-    static func readVarint(_ bytes: [UInt8], _ index: inout Int) throws(TrackError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            if shift > 63 { break }
-        }
-        throw corrupt
-    }
-
     // MARK: - zlib
 
     /// `[version, size (4 bytes, big-endian), zlib stream]`: the original size first, so
@@ -133,21 +92,92 @@ public enum MetricChunkCodec {
         return output
     }
 
-    static func inflate(_ input: ArraySlice<UInt8>) throws(TrackError) -> [UInt8] {
+    /// Inflates `input` (the size, then the zlib stream) into the front of `output`, growing it
+    /// when too small; returns the inflated size.
+    static func inflate(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(TrackError) -> Int {
         guard input.count >= 4 else { throw corrupt }
-        let base = input.startIndex
-        let size = Int(input[base]) << 24 | Int(input[base + 1]) << 16 | Int(input[base + 2]) << 8 | Int(input[base + 3])
+        let size = Int(input[0]) << 24 | Int(input[1]) << 16 | Int(input[2]) << 8 | Int(input[3])
         guard size <= 256 * 1024 * 1024 else { throw corrupt }
-        var output = [UInt8](repeating: 0, count: size)
+        if output.count < size { output = [UInt8](repeating: 0, count: size) }
         var outputCount = uLongf(size)
-        let compressed = Array(input[(base + 4)...])
+        let compressed = UnsafeRawBufferPointer(rebasing: input[4...])
         let status = output.withUnsafeMutableBufferPointer { out in
-            compressed.withUnsafeBufferPointer { inp in
-                uncompress(out.baseAddress, &outputCount, inp.baseAddress, uLong(inp.count))
-            }
+            uncompress(out.baseAddress, &outputCount, compressed.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(compressed.count))
         }
         guard status == Z_OK, Int(outputCount) == size else { throw corrupt }
-        return output
+        return size
+    }
+}
+
+/// Decodes chunks one after another into buffers it keeps, so reading a long series allocates a
+/// few times, not once per chunk.
+public struct MetricChunkDecoder {
+    /// The points of the chunk decoded last, in storage order.
+    public private(set) var points: [MetricPoint] = []
+    private var raw: [UInt8] = []
+    private var steps: [Int64] = []
+
+    public init() {}
+
+    /// Decodes a chunk written by ``MetricChunkCodec/encode(_:)`` into ``points``.
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(TrackError) {
+        guard let first = bytes.first, first == MetricChunkCodec.version else { throw MetricChunkCodec.corrupt }
+        let rawCount = try MetricChunkCodec.inflate(UnsafeRawBufferPointer(rebasing: bytes[1...]), into: &raw)
+        points.removeAll(keepingCapacity: true)
+        let decoded = raw.withUnsafeBufferPointer { whole in
+            Self.decodeColumns(UnsafeBufferPointer(rebasing: whole[0..<rawCount]), into: &points, steps: &steps)
+        }
+        if !decoded { throw MetricChunkCodec.corrupt }
+    }
+
+    /// Reads the count, timestamp and step columns and the values; false when they do not add up.
+    private static func decodeColumns(_ raw: UnsafeBufferPointer<UInt8>, into points: inout [MetricPoint], steps: inout [Int64]) -> Bool {
+        var index = 0
+        guard let count = Int(exactly: varint(raw, &index) ?? .max), count <= raw.count else { return false }
+        // Timestamps go straight into the points; steps wait in their own column.
+        points.reserveCapacity(count)
+        var previous: Int64 = 0
+        for _ in 0..<count {
+            guard let delta = varint(raw, &index) else { return false }
+            previous = previous &+ MetricChunkCodec.unzigzag(delta)
+            points.append(MetricPoint(step: 0, timestamp: previous, value: 0))
+        }
+        if steps.count < count { steps = [Int64](repeating: 0, count: count) }
+        previous = 0
+        for i in 0..<count {
+            guard let delta = varint(raw, &index) else { return false }
+            previous = previous &+ MetricChunkCodec.unzigzag(delta)
+            steps[i] = previous
+        }
+        guard raw.count - index == count * 8 else { return false }
+        var previousBits: UInt64 = 0
+        points.withUnsafeMutableBufferPointer { out in
+            for i in 0..<count {
+                var xored: UInt64 = 0
+                for k in 0..<8 { xored = xored << 8 | UInt64(raw[index + k]) }
+                index += 8
+                let bits = xored ^ previousBits
+                previousBits = bits
+                out[i].step = steps[i]
+                out[i].value = Double(bitPattern: bits)
+            }
+        }
+        return true
+    }
+
+    @inline(__always)
+    private static func varint(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
     }
 }
 

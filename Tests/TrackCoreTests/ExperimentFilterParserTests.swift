@@ -150,7 +150,7 @@ struct ExperimentFilterParserTests {
     // MARK: - Robustness
 
     @Test func neverCrashesOnGarbage() {
-        var random = FilterFuzzRNG(seed: FilterFuzz.seed(default: 0xE4_9E21))
+        var random = SeededRandom(seed: FilterFuzz.seed(default: 0xE4_9E21))
         let valid = Self.valid.map(\.filter) + RunFilterParserTests.valid.map(\.filter)
         for input in FilterFuzz.inputs(count: FilterFuzz.iterations(default: 6000), using: &random, valid: valid) {
             FilterFuzz.expectCleanOutcome(input) { () throws(TrackError) in try ExperimentFilterParser.parse(input) }

@@ -348,7 +348,7 @@ struct RunFilterParserTests {
     // MARK: - Robustness
 
     @Test func neverCrashesOnGarbage() {
-        var random = FilterFuzzRNG(seed: FilterFuzz.seed(default: 0x5EED_F11E))
+        var random = SeededRandom(seed: FilterFuzz.seed(default: 0x5EED_F11E))
         let inputs = FilterFuzz.inputs(count: FilterFuzz.iterations(default: 6000), using: &random, valid: Self.valid.map(\.filter))
         for input in inputs {
             FilterFuzz.expectCleanOutcome(input) { () throws(TrackError) in try RunFilterParser.parse(input) }
@@ -375,8 +375,8 @@ struct RunFilterParserTests {
 
 // MARK: - Fuzzing helpers (shared with the experiment tests)
 
-/// A small deterministic generator, so a failure reproduces.
-struct FilterFuzzRNG: RandomNumberGenerator {
+/// A small deterministic generator (SplitMix64), so a failure reproduces; shared by the fuzz and property tests.
+struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -408,7 +408,7 @@ enum FilterFuzz {
         "name", "experiment_id", "creation_time", "tag.", "attribute.", " DESC", " asc", ",",
     ]
 
-    static func inputs(count: Int, using random: inout FilterFuzzRNG, valid: [String]) -> [String] {
+    static func inputs(count: Int, using random: inout SeededRandom, valid: [String]) -> [String] {
         var out: [String] = []
         for index in 0..<count {
             switch index % 3 {

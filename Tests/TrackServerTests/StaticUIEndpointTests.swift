@@ -19,6 +19,24 @@ struct StaticUIEndpointTests {
         }
     }
 
+    /// index.html names every module of web/js in a modulepreload link, so the browser fetches
+    /// them all at once instead of one import level after another.
+    @Test func indexPreloadsEveryModule() throws {
+        let html = try String(contentsOf: repositoryWebRoot.appendingPathComponent("index.html"), encoding: .utf8)
+        let jsRoot = repositoryWebRoot.appendingPathComponent("js")
+        let enumerator = try #require(FileManager.default.enumerator(at: jsRoot, includingPropertiesForKeys: nil))
+        var modules: [String] = []
+        for case let url as URL in enumerator where url.pathExtension == "js" {
+            modules.append("js/" + url.path.dropFirst(jsRoot.path.count + 1))
+        }
+        #expect(!modules.isEmpty)
+        for module in modules {
+            #expect(html.contains("<link rel=\"modulepreload\" href=\"\(module)\">"), "index.html does not preload \(module)")
+        }
+        let preloaded = html.components(separatedBy: "rel=\"modulepreload\"").count - 1
+        #expect(preloaded == modules.count, "index.html preloads \(preloaded) modules, web/js has \(modules.count)")
+    }
+
     @Test func aMatchingIfNoneMatchIs304() async throws {
         try await withTrackServer(webRoot: repositoryWebRoot) { api throws in
             let first = try await api.get("/")

@@ -19,7 +19,9 @@ public struct SeriesDownsampler: Sendable {
     /// Points kept exactly while the range still fits whole.
     private var exact: [MetricPoint] = []
     private var overflowed = false
-    private var buckets: [Int: Bucket] = [:]
+    /// One slot per bucket, indexed by bucket number (at most 25,000 of them), filled as points
+    /// arrive: an array, not a dictionary, since every point of a long series lands here.
+    private var buckets: [Bucket?] = []
 
     public init(firstStep: Int64, lastStep: Int64, maxPoints: Int) {
         self.firstStep = firstStep
@@ -39,6 +41,7 @@ public struct SeriesDownsampler: Sendable {
                 return
             }
             overflowed = true
+            buckets = Array(repeating: nil, count: bucketCount)
             for kept in exact { addToBucket(kept) }
             exact = []
         }
@@ -49,9 +52,8 @@ public struct SeriesDownsampler: Sendable {
     public func finish() -> [MetricPoint] {
         if !overflowed { return exact.sorted(by: Self.stepOrder) }
         var result: [MetricPoint] = []
-        result.reserveCapacity(buckets.count * 4)
-        for index in buckets.keys.sorted() {
-            let bucket = buckets[index]!
+        result.reserveCapacity(maxPoints)
+        for case let bucket? in buckets {
             var picked = [bucket.first]
             for candidate in [bucket.low, bucket.high, bucket.last].compactMap({ $0 }) where !picked.contains(candidate) {
                 picked.append(candidate)
@@ -72,16 +74,20 @@ public struct SeriesDownsampler: Sendable {
         let offset = point.step > firstStep ? UInt64(bitPattern: point.step &- firstStep) : 0
         let index = Int(min(offset / bucketWidth, UInt64(bucketCount - 1)))
         let valued: MetricPoint? = point.value.isNaN ? nil : point
-        guard var bucket = buckets[index] else {
+        if buckets[index] == nil {
             buckets[index] = Bucket(first: point, last: point, low: valued, high: valued)
-            return
+        } else {
+            Self.update(&buckets[index]!, with: point, valued: valued)
         }
-        if Self.stepOrder(point, bucket.first) { bucket.first = point }
-        if Self.stepOrder(bucket.last, point) { bucket.last = point }
+    }
+
+    @inline(__always)
+    private static func update(_ bucket: inout Bucket, with point: MetricPoint, valued: MetricPoint?) {
+        if stepOrder(point, bucket.first) { bucket.first = point }
+        if stepOrder(bucket.last, point) { bucket.last = point }
         if let valued {
             if bucket.low.map({ valued.value < $0.value }) ?? true { bucket.low = valued }
             if bucket.high.map({ valued.value > $0.value }) ?? true { bucket.high = valued }
         }
-        buckets[index] = bucket
     }
 }
