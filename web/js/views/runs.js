@@ -25,7 +25,8 @@ import { openExperimentPicker } from '../ui/experiment-picker.js';
 import { navigate, setTitle } from '../nav.js';
 import { firstRunHelp } from './experiments.js';
 
-const PAGE = 1000;
+const FIRST_PAGE = 500;
+const PAGE = 2500;
 const MAX_RUNS = 100_000;
 const ROW_H = 34;
 const OVERSCAN = 10;
@@ -217,17 +218,34 @@ export function mount(root, params) {
     const orderBy = serverOrder ? [serverOrder, 'attributes.start_time DESC'] : ['attributes.start_time DESC'];
     let token = null;
     let first = true;
+    // The next page is asked for as soon as its token is known, so the server reads it while
+    // this page is put on screen. The first page is small (rows appear at once), the rest large.
+    const fetchPage = (pageToken, maxResults) => {
+      const p = api.searchRuns({ experimentIds: expIds, filter: state.filter, orderBy, maxResults, pageToken, signal });
+      p.catch(() => {}); // awaited below; never an unhandled rejection when a newer load aborts it
+      return p;
+    };
+    let pending = fetchPage(null, FIRST_PAGE);
     try {
-      do {
-        const pageRes = await api.searchRuns({ experimentIds: expIds, filter: state.filter, orderBy, maxResults: PAGE, pageToken: token, signal });
+      while (pending) {
+        const pageRes = await pending;
         if (gen !== generation) return;
+        token = pageRes.nextPageToken;
+        const room = MAX_RUNS - runs.length - pageRes.runs.length;
+        pending = token && room > 0 ? fetchPage(token, Math.min(PAGE, room)) : null;
         for (const r of pageRes.runs) { if (!byId.has(r.id)) { byId.set(r.id, runs.length); runs.push(r); } }
         indexKeys(pageRes.runs);
         if (first) defaults = null;
-        token = pageRes.nextPageToken;
-        if (first) { first = false; renderHead(); }
-        rebuildItems(); renderRows(true); renderMeta();
-      } while (token && runs.length < MAX_RUNS);
+        const columnsBefore = gridCols;
+        if (first) renderHead();
+        rebuildItems();
+        setGrid();
+        // Later pages only add rows below the ones shown: redraw everything only when the
+        // columns or the grouping changed.
+        renderRows(first || !!state.group || gridCols !== columnsBefore);
+        first = false;
+        renderMeta();
+      }
       truncated = !!token;
     } catch (e) {
       if (api.isAbort(e) || gen !== generation) return;
