@@ -141,26 +141,36 @@ extension SQLiteTrackingStore {
     static func loadRunInfos(_ db: Database, runKeys: [Int64]) throws -> [(key: Int64, info: RunInfo)] {
         if runKeys.isEmpty { return [] }
         var byKey: [Int64: RunInfo] = [:]
-        for chunk in runKeys.chunked(900) {
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT run_key, run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
-                    FROM runs WHERE run_key IN (\(placeholders))
-                    """,
-                arguments: StatementArguments(chunk)
+        byKey.reserveCapacity(runKeys.count)
+        let select = try db.cachedStatement(sql: """
+            SELECT run_key, run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
+            FROM runs WHERE \(runKeyIn)
+            """)
+        let rows = try Row.fetchCursor(select, arguments: [keyList(runKeys)])
+        while let row = try rows.next() {
+            let experimentID: Int64 = row[2]
+            byKey[row[0]] = RunInfo(
+                runID: row[1], experimentID: String(experimentID), runName: row[3], userID: row[4],
+                status: RunStatus(rawValue: row[5]) ?? .running, startTime: row[6], endTime: row[7],
+                artifactURI: row[8], lifecycleStage: LifecycleStage(rawValue: row[9]) ?? .active
             )
-            while let row = try rows.next() {
-                let experimentID: Int64 = row[2]
-                byKey[row[0]] = RunInfo(
-                    runID: row[1], experimentID: String(experimentID), runName: row[3], userID: row[4],
-                    status: RunStatus(rawValue: row[5]) ?? .running, startTime: row[6], endTime: row[7],
-                    artifactURI: row[8], lifecycleStage: LifecycleStage(rawValue: row[9]) ?? .active
-                )
-            }
         }
         return runKeys.compactMap { key in byKey[key].map { (key, $0) } }
+    }
+
+    /// `run_key` among the keys of a JSON array bound as the statement's argument: one cached
+    /// statement for any number of keys, instead of SQL text (and a compile) per list length.
+    static let runKeyIn = "run_key IN (SELECT value FROM json_each(?))"
+
+    /// Row keys as the JSON array that ``runKeyIn`` reads.
+    static func keyList(_ keys: some Collection<Int64>) -> String {
+        var text = "["
+        text.reserveCapacity(keys.count * 8 + 2)
+        for (index, key) in keys.enumerated() {
+            if index > 0 { text += "," }
+            text += String(key)
+        }
+        return text + "]"
     }
 
     /// Loads whole runs (info, params, tags, latest metrics, inputs, outputs) in the order of `runKeys`.
@@ -173,43 +183,41 @@ extension SQLiteTrackingStore {
         var datasets: [Int64: [DatasetInput]] = [:]
         var modelInputs: [Int64: [ModelReference]] = [:]
         var modelOutputs: [Int64: [ModelReference]] = [:]
-        for chunk in runKeys.chunked(900) {
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let arguments = StatementArguments(chunk)
-            var cursor = try Row.fetchCursor(db, sql: "SELECT run_key, key, value FROM params WHERE run_key IN (\(placeholders))", arguments: arguments)
-            while let row = try cursor.next() { params[row[0], default: []].append(Param(key: row[1], value: row[2])) }
-            cursor = try Row.fetchCursor(db, sql: "SELECT run_key, key, value FROM tags WHERE run_key IN (\(placeholders))", arguments: arguments)
-            while let row = try cursor.next() { tags[row[0], default: []].append(Tag(key: row[1], value: row[2])) }
-            cursor = try Row.fetchCursor(
-                db,
-                sql: "SELECT run_key, key, last_value_bits, last_timestamp, last_step FROM metric_series WHERE run_key IN (\(placeholders))",
-                arguments: arguments
+        let arguments: StatementArguments = [keyList(runKeys)]
+        var cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT run_key, key, value FROM params WHERE \(runKeyIn)"), arguments: arguments)
+        while let row = try cursor.next() { params[row[0], default: []].append(Param(key: row[1], value: row[2])) }
+        cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT run_key, key, value FROM tags WHERE \(runKeyIn)"), arguments: arguments)
+        while let row = try cursor.next() { tags[row[0], default: []].append(Tag(key: row[1], value: row[2])) }
+        cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT run_key, key, last_value_bits, last_timestamp, last_step FROM metric_series WHERE \(runKeyIn)"),
+            arguments: arguments
+        )
+        while let row = try cursor.next() {
+            metrics[row[0], default: []].append(
+                Metric(key: row[1], value: Double(orderPreservingBits: row[2]), timestamp: row[3], step: row[4])
             )
-            while let row = try cursor.next() {
-                metrics[row[0], default: []].append(
-                    Metric(key: row[1], value: Double(orderPreservingBits: row[2]), timestamp: row[3], step: row[4])
-                )
-            }
-            cursor = try Row.fetchCursor(
-                db,
-                sql: "SELECT run_key, name, digest, source_type, source, schema, profile, tags_json FROM dataset_inputs WHERE run_key IN (\(placeholders)) ORDER BY position",
-                arguments: arguments
-            )
-            while let row = try cursor.next() {
-                let dataset = Dataset(name: row[1], digest: row[2], sourceType: row[3], source: row[4], schema: row[5], profile: row[6])
-                datasets[row[0], default: []].append(DatasetInput(tags: decodeTags(row[7]), dataset: dataset))
-            }
-            cursor = try Row.fetchCursor(
-                db, sql: "SELECT run_key, direction, model_id, step FROM model_references WHERE run_key IN (\(placeholders))",
-                arguments: arguments
-            )
-            while let row = try cursor.next() {
-                let reference = ModelReference(modelID: row[2], step: row[3])
-                if (row[1] as String) == "input" {
-                    modelInputs[row[0], default: []].append(reference)
-                } else {
-                    modelOutputs[row[0], default: []].append(reference)
-                }
+        }
+        cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT run_key, name, digest, source_type, source, schema, profile, tags_json FROM dataset_inputs
+                WHERE \(runKeyIn) ORDER BY position
+                """),
+            arguments: arguments
+        )
+        while let row = try cursor.next() {
+            let dataset = Dataset(name: row[1], digest: row[2], sourceType: row[3], source: row[4], schema: row[5], profile: row[6])
+            datasets[row[0], default: []].append(DatasetInput(tags: decodeTags(row[7]), dataset: dataset))
+        }
+        cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT run_key, direction, model_id, step FROM model_references WHERE \(runKeyIn)"),
+            arguments: arguments
+        )
+        while let row = try cursor.next() {
+            let reference = ModelReference(modelID: row[2], step: row[3])
+            if (row[1] as String) == "input" {
+                modelInputs[row[0], default: []].append(reference)
+            } else {
+                modelOutputs[row[0], default: []].append(reference)
             }
         }
         return infos.map { key, info in
