@@ -23,20 +23,91 @@ enum MetricWriter {
 
     private struct Series {
         var seriesKey: Int64
-        var latest: MetricPoint?
-        var min: Double?
-        var max: Double?
-        var count: Int64
-        var minStep: Int64
-        var maxStep: Int64
-        var maxTimestamp: Int64
+        var summary: PointSummary
         var smallChunks: Int64
         var isNew: Bool
     }
 
-    static func insert(_ db: Database, runKey: Int64, metrics: [Metric]) throws {
-        if metrics.isEmpty { return }
-        // Group by key, keeping the order keys first appear in.
+    /// What a series row keeps of its points: count, latest (MLflow's rule), lowest and highest
+    /// non-NaN value, step range and newest timestamp.
+    struct PointSummary: Sendable {
+        var count: Int64 = 0
+        var latest: MetricPoint?
+        var min: Double?
+        var max: Double?
+        var minStep = Int64.max
+        var maxStep = Int64.min
+        var maxTimestamp = Int64.min
+
+        init() {}
+
+        init(of points: [MetricPoint]) {
+            for point in points { add(point) }
+        }
+
+        mutating func add(_ point: MetricPoint) {
+            count += 1
+            if latest.map({ MetricWriter.isLater(point, than: $0) }) ?? true { latest = point }
+            if !point.value.isNaN {
+                min = Swift.min(min ?? point.value, point.value)
+                max = Swift.max(max ?? point.value, point.value)
+            }
+            minStep = Swift.min(minStep, point.step)
+            maxStep = Swift.max(maxStep, point.step)
+            maxTimestamp = Swift.max(maxTimestamp, point.timestamp)
+        }
+
+        mutating func absorb(_ other: PointSummary) {
+            count += other.count
+            if let candidate = other.latest, latest.map({ MetricWriter.isLater(candidate, than: $0) }) ?? true { latest = candidate }
+            if let low = other.min { min = Swift.min(min ?? low, low) }
+            if let high = other.max { max = Swift.max(max ?? high, high) }
+            minStep = Swift.min(minStep, other.minStep)
+            maxStep = Swift.max(maxStep, other.maxStep)
+            maxTimestamp = Swift.max(maxTimestamp, other.maxTimestamp)
+        }
+    }
+
+    /// Points of one chunk, encoded, with the bounds its index row holds.
+    struct EncodedChunk: Sendable {
+        let first: MetricPoint
+        let last: MetricPoint
+        let minStep: Int64
+        let maxStep: Int64
+        let count: Int
+        let data: [UInt8]
+
+        /// `points` sorted in storage order, at least one.
+        init(points: [MetricPoint]) {
+            var minStep = Int64.max
+            var maxStep = Int64.min
+            for point in points {
+                minStep = Swift.min(minStep, point.step)
+                maxStep = Swift.max(maxStep, point.step)
+            }
+            self.first = points[0]
+            self.last = points[points.count - 1]
+            self.minStep = minStep
+            self.maxStep = maxStep
+            self.count = points.count
+            self.data = MetricChunkCodec.encode(points)
+        }
+    }
+
+    /// One series' new points made ready before the write transaction: sorted, without exact
+    /// duplicates, encoded as a chunk and summarised. The work that needs no database (grouping,
+    /// sorting, compressing) happens here, in parallel across requests, so the single writer only
+    /// checks for points it already holds and stores bytes.
+    struct PreparedSeries: Sendable {
+        let key: String
+        let points: [MetricPoint]
+        let chunk: EncodedChunk
+        let summary: PointSummary
+    }
+
+    /// Groups a batch's metrics by key (in the order keys first appear) and prepares each series.
+    static func prepare(_ metrics: [Metric]) -> [PreparedSeries] {
+        if metrics.isEmpty { return [] }
         var keys: [String] = []
         var groups: [[MetricPoint]] = []
         var groupByKey: [String: Int] = [:]
@@ -51,39 +122,42 @@ enum MetricWriter {
                 groups[group].append(point)
             }
         }
-        for (key, points) in zip(keys, groups) {
-            try insert(db, runKey: runKey, key: key, points: points)
+        return zip(keys, groups).map { key, incoming in
+            var points = incoming
+            if !isSorted(points) { points.sort(by: MetricPoint.storageOrder) }
+            points = uniqued(points)
+            return PreparedSeries(key: key, points: points, chunk: EncodedChunk(points: points), summary: PointSummary(of: points))
         }
     }
 
-    private static func insert(_ db: Database, runKey: Int64, key: String, points incoming: [MetricPoint]) throws {
-        var points = incoming
-        if !isSorted(points) { points.sort(by: MetricPoint.storageOrder) }
-        points = uniqued(points)
-        var series = try loadSeries(db, runKey: runKey, key: key)
+    static func insert(_ db: Database, runKey: Int64, series: [PreparedSeries]) throws {
+        for prepared in series {
+            try insert(db, runKey: runKey, prepared)
+        }
+    }
 
-        // Only a batch reaching back into stored time can hold duplicates of stored points.
-        if !series.isNew, let first = points.first, first.timestamp <= series.maxTimestamp {
-            let existing = try storedKeys(db, seriesKey: series.seriesKey, from: first.timestamp, to: points[points.count - 1].timestamp)
+    private static func insert(_ db: Database, runKey: Int64, _ prepared: PreparedSeries) throws {
+        var series = try loadSeries(db, runKey: runKey, key: prepared.key)
+        var chunk = prepared.chunk
+        var summary = prepared.summary
+
+        // Only a batch reaching back into stored time can hold duplicates of stored points; the
+        // few that do are re-encoded without them.
+        if !series.isNew, chunk.first.timestamp <= series.summary.maxTimestamp {
+            let existing = try storedKeys(db, seriesKey: series.seriesKey, from: chunk.first.timestamp, to: chunk.last.timestamp)
             if !existing.isEmpty {
-                points.removeAll { existing.contains($0.storageKey) }
+                let remaining = prepared.points.filter { !existing.contains($0.storageKey) }
+                if remaining.isEmpty { return }
+                if remaining.count < prepared.points.count {
+                    chunk = EncodedChunk(points: remaining)
+                    summary = PointSummary(of: remaining)
+                }
             }
         }
-        if points.isEmpty { return }
 
-        try insertChunk(db, seriesKey: series.seriesKey, points: points)
-        if points.count < largeChunkPoints { series.smallChunks += 1 }
-        for point in points {
-            series.count += 1
-            if series.latest.map({ isLater(point, than: $0) }) ?? true { series.latest = point }
-            if !point.value.isNaN {
-                series.min = Swift.min(series.min ?? point.value, point.value)
-                series.max = Swift.max(series.max ?? point.value, point.value)
-            }
-            series.minStep = Swift.min(series.minStep, point.step)
-            series.maxStep = Swift.max(series.maxStep, point.step)
-            series.maxTimestamp = Swift.max(series.maxTimestamp, point.timestamp)
-        }
+        try insertChunk(db, seriesKey: series.seriesKey, chunk)
+        if chunk.count < largeChunkPoints { series.smallChunks += 1 }
+        series.summary.absorb(summary)
         if series.smallChunks >= compactionTrigger,
            try series.smallChunks >= maxSmallChunks || smallChunkPoints(db, seriesKey: series.seriesKey) >= largeChunkPoints {
             series.smallChunks = try compactSmallChunks(db, seriesKey: series.seriesKey)
@@ -100,13 +174,15 @@ enum MetricWriter {
             FROM metric_series WHERE run_key = ? AND key = ?
             """)
         if let row = try Row.fetchOne(select, arguments: [runKey, key]) {
-            let count: Int64 = row[6]
-            return Series(
-                seriesKey: row[0],
-                latest: count > 0 ? MetricPoint(step: row[1], timestamp: row[2], value: Double(orderPreservingBits: row[3])) : nil,
-                min: row[4], max: row[5], count: count, minStep: row[7], maxStep: row[8], maxTimestamp: row[9],
-                smallChunks: row[10], isNew: false
-            )
+            var summary = PointSummary()
+            summary.count = row[6]
+            summary.latest = summary.count > 0 ? MetricPoint(step: row[1], timestamp: row[2], value: Double(orderPreservingBits: row[3])) : nil
+            summary.min = row[4]
+            summary.max = row[5]
+            summary.minStep = row[7]
+            summary.maxStep = row[8]
+            summary.maxTimestamp = row[9]
+            return Series(seriesKey: row[0], summary: summary, smallChunks: row[10], isNew: false)
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO metric_series (run_key, key, last_step, last_timestamp, last_value_bits, point_count,
@@ -114,14 +190,12 @@ enum MetricWriter {
             VALUES (?, ?, 0, 0, 0, 0, ?, ?, ?, 0)
             """)
         try insert.execute(arguments: [runKey, key, Int64.max, Int64.min, Int64.min])
-        return Series(
-            seriesKey: db.lastInsertedRowID, latest: nil, min: nil, max: nil, count: 0,
-            minStep: .max, maxStep: .min, maxTimestamp: .min, smallChunks: 0, isNew: true
-        )
+        return Series(seriesKey: db.lastInsertedRowID, summary: PointSummary(), smallChunks: 0, isNew: true)
     }
 
     private static func saveSeries(_ db: Database, _ series: Series) throws {
-        guard let latest = series.latest else { return }
+        let summary = series.summary
+        guard let latest = summary.latest else { return }
         let update = try db.cachedStatement(sql: """
             UPDATE metric_series SET last_step = ?, last_timestamp = ?, last_value_bits = ?, last_value = ?,
                 min_value = ?, max_value = ?, point_count = ?, min_step = ?, max_step = ?, max_timestamp = ?,
@@ -130,32 +204,23 @@ enum MetricWriter {
             """)
         try update.execute(arguments: [
             latest.step, latest.timestamp, latest.value.orderPreservingBits, latest.value.isNaN ? nil : latest.value,
-            series.min, series.max, series.count, series.minStep, series.maxStep, series.maxTimestamp,
+            summary.min, summary.max, summary.count, summary.minStep, summary.maxStep, summary.maxTimestamp,
             series.smallChunks, series.seriesKey,
         ])
     }
 
     // MARK: - Chunks
 
-    static func insertChunk(_ db: Database, seriesKey: Int64, points: [MetricPoint]) throws {
+    static func insertChunk(_ db: Database, seriesKey: Int64, _ chunk: EncodedChunk) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO metric_chunks (series_key, first_timestamp, first_step, first_value_bits,
                 last_timestamp, last_step, last_value_bits, min_step, max_step, point_count, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        var minStep = Int64.max
-        var maxStep = Int64.min
-        for point in points {
-            minStep = Swift.min(minStep, point.step)
-            maxStep = Swift.max(maxStep, point.step)
-        }
-        let first = points[0]
-        let last = points[points.count - 1]
-        let data = MetricChunkCodec.encode(points)
         try insert.execute(arguments: [
-            seriesKey, first.timestamp, first.step, first.value.orderPreservingBits,
-            last.timestamp, last.step, last.value.orderPreservingBits, minStep, maxStep, points.count,
-            data.withUnsafeBufferPointer { Data(buffer: $0) },
+            seriesKey, chunk.first.timestamp, chunk.first.step, chunk.first.value.orderPreservingBits,
+            chunk.last.timestamp, chunk.last.step, chunk.last.value.orderPreservingBits, chunk.minStep, chunk.maxStep, chunk.count,
+            chunk.data.withUnsafeBufferPointer { Data(buffer: $0) },
         ])
     }
 
@@ -203,7 +268,7 @@ enum MetricWriter {
         var start = 0
         while start < points.count {
             let end = Swift.min(start + maxChunkPoints, points.count)
-            try insertChunk(db, seriesKey: seriesKey, points: Array(points[start..<end]))
+            try insertChunk(db, seriesKey: seriesKey, EncodedChunk(points: Array(points[start..<end])))
             if end - start < largeChunkPoints { remainingSmall += 1 }
             start = end
         }

@@ -13,11 +13,12 @@ extension SQLiteTrackingStore {
             _ = try await read { db in try Self.activeRunRow(db, runID: runID) }
             return
         }
+        let series = MetricWriter.prepare(metrics)
         try await write { db in
             let run = try Self.activeRunRow(db, runID: runID)
             try Self.insertParams(db, run: run, runID: runID, params: params)
             try Self.upsertTags(db, runKey: run.runKey, tags: tags)
-            try MetricWriter.insert(db, runKey: run.runKey, metrics: metrics)
+            try MetricWriter.insert(db, runKey: run.runKey, series: series)
         }
     }
 
