@@ -127,7 +127,10 @@ public struct MetricChunkDecoder {
         let decoded = raw.withUnsafeBufferPointer { whole in
             Self.decodeColumns(UnsafeBufferPointer(rebasing: whole[0..<rawCount]), into: &points, steps: &steps)
         }
-        if !decoded { throw MetricChunkCodec.corrupt }
+        if !decoded {
+            points.removeAll(keepingCapacity: true)
+            throw MetricChunkCodec.corrupt
+        }
     }
 
     /// Reads the count, timestamp and step columns and the values; false when they do not add up.
