@@ -234,7 +234,7 @@ struct CommandTests {
     ])
     func hostileArtifactNamesAreRefused(listing: String) async throws {
         let runID = "0123456789abcdef0123456789abcdef"
-        let server = try FakeServer { target in
+        let server = try HostileServer { target in
             if target.hasPrefix("/api/2.0/mlflow/runs/get") {
                 return (200, """
                     {"run":{"info":{"run_id":"\(runID)","run_uuid":"\(runID)","experiment_id":"1","run_name":"r","status":"FINISHED",\
