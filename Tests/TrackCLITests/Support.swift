@@ -69,17 +69,24 @@ enum CLITest {
         var status: Int32
     }
 
-    /// Runs `track` with a clean environment: no colour, 100 columns, UTC, the given server.
-    static func track(_ arguments: [String], url: URL?, environment extra: [String: String] = [:], cwd: URL? = nil) async throws -> Result {
-        let binary = try binary()
+    /// The caller's PATH and HOME, UTC, UTF-8, `specific`, the given server as `TRACK_URL`, then
+    /// `extra` over all of it.
+    static func cleanEnvironment(_ specific: [String: String], url: URL?, extra: [String: String]) -> [String: String] {
         var environment: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
-            "TZ": "UTC", "NO_COLOR": "1", "COLUMNS": "100", "LANG": "C.UTF-8",
+            "TZ": "UTC", "LANG": "C.UTF-8",
         ]
+        environment.merge(specific) { _, new in new }
         if let url { environment["TRACK_URL"] = url.absoluteString }
-        for (key, value) in extra { environment[key] = value }
-        let processEnvironment = environment
+        environment.merge(extra) { _, new in new }
+        return environment
+    }
+
+    /// Runs `track` with a clean environment: no colour, 100 columns, UTC, the given server.
+    static func track(_ arguments: [String], url: URL?, environment extra: [String: String] = [:], cwd: URL? = nil) async throws -> Result {
+        let binary = try binary()
+        let processEnvironment = cleanEnvironment(["NO_COLOR": "1", "COLUMNS": "100"], url: url, extra: extra)
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 let process = Process()
@@ -142,14 +149,7 @@ enum CLITest {
         guard slave >= 0 else { throw Failure(description: "cannot open the pseudo-terminal") }
         var size = winsize(ws_row: 40, ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
-        var environment: [String: String] = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
-            "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color",
-        ]
-        if let url { environment["TRACK_URL"] = url.absoluteString }
-        for (key, value) in extra { environment[key] = value }
-        let processEnvironment = environment
+        let processEnvironment = cleanEnvironment(["TERM": "xterm-256color"], url: url, extra: extra)
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 let process = Process()
