@@ -49,10 +49,7 @@ struct MetricChunkReader {
         let select = try db.cachedStatement(sql: "SELECT data FROM metric_chunks WHERE chunk_key = ?")
         let cursor = try Row.fetchCursor(select, arguments: [chunk.chunkKey])
         guard let row = try cursor.next() else { throw MetricChunkCodec.corrupt }
-        try row.withUnsafeData(atIndex: 0) { data in
-            guard let data else { throw MetricChunkCodec.corrupt }
-            try data.withUnsafeBytes { bytes in try decoder.decode(bytes) }
-        }
+        try decoder.decode(row, column: 0)
     }
 
     /// Up to `limit` points after `after` (exclusive) in storage order, merging chunks whose
@@ -123,5 +120,15 @@ extension Array {
             if predicate(self[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
+    }
+}
+
+extension MetricChunkDecoder {
+    /// Decodes the chunk stored in a row's column, reading the bytes in place.
+    mutating func decode(_ row: Row, column: Int) throws {
+        try row.withUnsafeData(atIndex: column) { data in
+            guard let data else { throw MetricChunkCodec.corrupt }
+            try data.withUnsafeBytes { bytes in try decode(bytes) }
+        }
     }
 }

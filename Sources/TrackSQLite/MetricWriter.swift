@@ -3,13 +3,14 @@ import GRDB
 import TrackCore
 import TrackStorageCodec
 
-/// Appends metric points as compressed chunks and keeps each series' summary (latest, min, max,
-/// count, step range) current.
+/// Appends metric points as chunks and keeps each series' summary (latest, min, max, count, step
+/// range) current.
 ///
 /// Each request writes one chunk per series with the points it brings, after dropping exact
 /// duplicates of points already stored (so a retried batch stores nothing twice). Small chunks
-/// are merged into large ones once enough of them have gathered, so a series ends up as a few
-/// large, well-compressed chunks whatever the request sizes were.
+/// are stored uncompressed and merged into large, compressed ones once enough of them have
+/// gathered, so a series ends up as a few large, well-compressed chunks whatever the request
+/// sizes were, and each point is compressed once.
 enum MetricWriter {
     /// Chunks with fewer points than this are small. Once ``compactionTrigger`` small chunks
     /// exist, they are merged as soon as they hold ``largeChunkPoints`` points together, or when
@@ -68,7 +69,8 @@ enum MetricWriter {
         }
     }
 
-    /// Points of one chunk, encoded, with the bounds its index row holds.
+    /// Points of one chunk, encoded (compressed when the chunk is large), with the bounds its
+    /// index row holds.
     struct EncodedChunk: Sendable {
         let first: MetricPoint
         let last: MetricPoint
@@ -90,7 +92,7 @@ enum MetricWriter {
             self.minStep = minStep
             self.maxStep = maxStep
             self.count = points.count
-            self.data = MetricChunkCodec.encode(points)
+            self.data = MetricChunkCodec.encode(points, compressed: points.count >= MetricWriter.largeChunkPoints)
         }
     }
 
@@ -231,10 +233,11 @@ enum MetricWriter {
             WHERE series_key = ? AND first_timestamp <= ? AND last_timestamp >= ?
             """)
         var keys = Set<StorageKey>()
+        var decoder = MetricChunkDecoder()
         let cursor = try Row.fetchCursor(select, arguments: [seriesKey, to, from])
         while let row = try cursor.next() {
-            let data: Data = row[0]
-            for point in try MetricChunkCodec.decode(Array(data)) where point.timestamp >= from && point.timestamp <= to {
+            try decoder.decode(row, column: 0)
+            for point in decoder.points where point.timestamp >= from && point.timestamp <= to {
                 keys.insert(point.storageKey)
             }
         }
@@ -254,11 +257,12 @@ enum MetricWriter {
         let select = try db.cachedStatement(sql: "SELECT chunk_key, data FROM metric_chunks WHERE series_key = ? AND point_count < ?")
         var chunkKeys: [Int64] = []
         var points: [MetricPoint] = []
+        var decoder = MetricChunkDecoder()
         let cursor = try Row.fetchCursor(select, arguments: [seriesKey, largeChunkPoints])
         while let row = try cursor.next() {
             chunkKeys.append(row[0])
-            let data: Data = row[1]
-            points.append(contentsOf: try MetricChunkCodec.decode(Array(data)))
+            try decoder.decode(row, column: 1)
+            points.append(contentsOf: decoder.points)
         }
         if chunkKeys.count < 2 { return Int64(chunkKeys.count) }
         points.sort(by: MetricPoint.storageOrder)

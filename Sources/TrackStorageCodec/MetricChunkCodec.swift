@@ -5,15 +5,25 @@ import TrackCore
 ///
 /// Points are sorted by `(timestamp, step, value)` and stored column by column: timestamps and
 /// steps as zigzag varint deltas, values as the XOR of their bits with the previous value's
-/// (slowly changing series give mostly-zero bytes), the whole compressed with zlib. Values are
-/// kept bit-exactly, NaN payloads included.
+/// (slowly changing series give mostly-zero bytes). Values are kept bit-exactly, NaN payloads
+/// included.
+///
+/// The first byte says how the columns follow: compressed with zlib (the form of large, merged
+/// chunks) or as they are, followed by their Adler-32 checksum (the form of the small chunks a
+/// request writes, which are merged, and only then compressed, once enough of them have
+/// gathered). Either form detects damaged bytes.
 public enum MetricChunkCodec {
-    static let version: UInt8 = 1
+    /// The columns as one zlib stream, after their size.
+    static let compressedVersion: UInt8 = 1
+    /// The columns uncompressed, then the Adler-32 checksum of the columns (4 bytes, big-endian).
+    static let rawVersion: UInt8 = 2
 
-    /// Encodes points that are already sorted by ``MetricPoint/storageOrder``.
-    public static func encode(_ points: [MetricPoint]) -> [UInt8] {
+    /// Encodes points that are already sorted by ``MetricPoint/storageOrder``; compressed unless
+    /// `compressed` is false.
+    public static func encode(_ points: [MetricPoint], compressed: Bool = true) -> [UInt8] {
         var raw: [UInt8] = []
-        raw.reserveCapacity(points.count * 12 + 10)
+        raw.reserveCapacity(points.count * 12 + 11)
+        if !compressed { raw.append(rawVersion) }
         appendVarint(UInt64(points.count), to: &raw)
         var previous: Int64 = 0
         for point in points {
@@ -34,7 +44,19 @@ public enum MetricChunkCodec {
                 raw.append(UInt8(truncatingIfNeeded: xored >> UInt64(shift)))
             }
         }
-        return deflate(raw)
+        if compressed { return deflate(raw) }
+        let checksum = raw.withUnsafeBufferPointer { columns in
+            adler32(columns.count - 1, UnsafeBufferPointer(rebasing: columns[1...]))
+        }
+        for shift in stride(from: 24, through: 0, by: -8) {
+            raw.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift)))
+        }
+        return raw
+    }
+
+    /// zlib's Adler-32 of `count` bytes.
+    static func adler32(_ count: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        UInt32(truncatingIfNeeded: CZlib.adler32(CZlib.adler32(0, nil, 0), bytes.baseAddress, uInt(count)))
     }
 
     /// Decodes a chunk written by ``encode(_:)``.
@@ -78,7 +100,7 @@ public enum MetricChunkCodec {
     static func deflate(_ input: [UInt8]) -> [UInt8] {
         let inputCount = input.count
         var output = [UInt8](repeating: 0, count: Int(compressBound(uLong(inputCount))) + 5)
-        output[0] = version
+        output[0] = compressedVersion
         output[1] = UInt8(truncatingIfNeeded: inputCount >> 24)
         output[2] = UInt8(truncatingIfNeeded: inputCount >> 16)
         output[3] = UInt8(truncatingIfNeeded: inputCount >> 8)
@@ -121,11 +143,23 @@ public struct MetricChunkDecoder {
 
     /// Decodes a chunk written by ``MetricChunkCodec/encode(_:)`` into ``points``.
     public mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(TrackError) {
-        guard let first = bytes.first, first == MetricChunkCodec.version else { throw MetricChunkCodec.corrupt }
-        let rawCount = try MetricChunkCodec.inflate(UnsafeRawBufferPointer(rebasing: bytes[1...]), into: &raw)
-        points.removeAll(keepingCapacity: true)
-        let decoded = raw.withUnsafeBufferPointer { whole in
-            Self.decodeColumns(UnsafeBufferPointer(rebasing: whole[0..<rawCount]), into: &points, steps: &steps)
+        let decoded: Bool
+        switch bytes.first {
+        case MetricChunkCodec.compressedVersion:
+            let rawCount = try MetricChunkCodec.inflate(UnsafeRawBufferPointer(rebasing: bytes[1...]), into: &raw)
+            points.removeAll(keepingCapacity: true)
+            decoded = raw.withUnsafeBufferPointer { whole in
+                Self.decodeColumns(UnsafeBufferPointer(rebasing: whole[0..<rawCount]), into: &points, steps: &steps)
+            }
+        case MetricChunkCodec.rawVersion:
+            guard bytes.count >= 5 else { throw MetricChunkCodec.corrupt }
+            let columns = UnsafeRawBufferPointer(rebasing: bytes[1..<(bytes.count - 4)]).assumingMemoryBound(to: UInt8.self)
+            let stored = bytes[(bytes.count - 4)...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            guard MetricChunkCodec.adler32(columns.count, columns) == stored else { throw MetricChunkCodec.corrupt }
+            points.removeAll(keepingCapacity: true)
+            decoded = Self.decodeColumns(columns, into: &points, steps: &steps)
+        default:
+            throw MetricChunkCodec.corrupt
         }
         if !decoded {
             points.removeAll(keepingCapacity: true)

@@ -170,6 +170,14 @@ struct JSONParser {
     // MARK: - Numbers
 
     mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+        let start = try scanNumber()
+        return JSONNumber(uncheckedBytes: UnsafeRawBufferPointer(start: base + start, count: i - start))
+    }
+
+    /// Moves the cursor past a number literal that follows the grammar and returns where it
+    /// started.
+    @inline(__always)
+    mutating func scanNumber() throws(JSONParseError) -> Int {
         let start = i
         if base[i] == UInt8(ascii: "-") {
             i += 1
@@ -203,7 +211,7 @@ struct JSONParser {
             i += 1
             while i < end && Self.isDigit(base[i]) { i += 1 }
         }
-        return JSONNumber(uncheckedBytes: UnsafeRawBufferPointer(start: base + start, count: i - start))
+        return start
     }
 
     // MARK: - Strings

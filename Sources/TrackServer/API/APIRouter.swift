@@ -10,6 +10,8 @@ import TrackCore
 /// same way for all of them, and answers 405 for a known path asked with another method.
 struct APIRouter {
     typealias Handler = @Sendable (RequestParameters, Request, TrackRequestContext) async throws -> Response
+    /// A handler given the raw JSON body, for calls whose usual body is read without a JSON tree.
+    typealias BodyHandler = @Sendable (ByteBuffer, Request, TrackRequestContext) async throws -> Response
 
     let router: Router<TrackRequestContext>
     let prefixes: [String]
@@ -27,6 +29,19 @@ struct APIRouter {
             router.on(RouterPath("\(prefix)/\(path)"), method: method) { request, context in
                 let parameters = try await Self.parameters(of: request, method: method, context: context)
                 return try await handler(parameters, request, context)
+            }
+        }
+    }
+
+    /// Adds `handler` for a POST at `path` that reads the JSON body itself (see
+    /// ``parameters(ofJSONBody:)`` for the general reading).
+    mutating func onJSONBody(_ path: String, _ handler: @escaping BodyHandler) {
+        methodsByPath[path, default: []].insert(HTTPRequest.Method.post.rawValue)
+        for prefix in prefixes {
+            router.on(RouterPath("\(prefix)/\(path)"), method: .post) { request, context in
+                try Self.requireJSONContentType(request)
+                let body = try await Self.body(of: request, context: context)
+                return try await handler(body, request, context)
             }
         }
     }
@@ -53,16 +68,24 @@ struct APIRouter {
         if method == .post || method == .patch {
             try requireJSONContentType(request)
         }
+        return parameters(ofJSONBody: try await body(of: request, context: context))
+    }
+
+    /// The parameters of a JSON body.
+    static func parameters(ofJSONBody body: ByteBuffer) -> RequestParameters {
+        body.withUnsafeReadableBytes { RequestParameters(jsonBody: $0) }
+    }
+
+    /// The whole request body, refused with 413 beyond the upload limit.
+    static func body(of request: Request, context: TrackRequestContext) async throws -> ByteBuffer {
         var request = request
-        let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: context.maxUploadSize)
+            return try await request.collectBody(upTo: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw StatusError(status: .contentTooLarge, error: .bodyTooLarge(limit: context.maxUploadSize))
         } catch is NIOTooManyBytesError {
             throw StatusError(status: .contentTooLarge, error: .bodyTooLarge(limit: context.maxUploadSize))
         }
-        return body.withUnsafeReadableBytes { RequestParameters(jsonBody: $0) }
     }
 
     /// POSTs must say `application/json`: this is also what stops cross-site form posts.

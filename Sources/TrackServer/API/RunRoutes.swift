@@ -69,7 +69,15 @@ struct RunRoutes<Store: TrackingStore> {
             try await store.deleteRunTag(runID: try parameters.runID(), key: try parameters.requiredString("key"))
             return JSONResponse.empty
         }
-        api.on(.post, "runs/log-batch") { parameters, _, _ in
+        api.onJSONBody("runs/log-batch") { body, _, _ in
+            // The usual metrics-only body is read straight into metrics; any other takes the
+            // general reading, which gives the same metrics or the error.
+            if let batch = body.withUnsafeReadableBytes({ MetricBatchReader.read($0) }) {
+                try Validation.validateBatch(metrics: batch.metrics.count, params: [], tags: 0)
+                try await store.logBatch(runID: batch.runID, metrics: batch.metrics, params: [], tags: [])
+                return JSONResponse.empty
+            }
+            let parameters = APIRouter.parameters(ofJSONBody: body)
             let runID = try parameters.runID()
             let metricObjects = try parameters.objects("metrics")
             let paramObjects = try parameters.objects("params")
