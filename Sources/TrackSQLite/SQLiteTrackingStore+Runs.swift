@@ -173,29 +173,43 @@ extension SQLiteTrackingStore {
         return text + "]"
     }
 
-    /// Loads whole runs (info, params, tags, latest metrics, inputs, outputs) in the order of `runKeys`.
+    /// Loads whole runs (info, params, tags, latest metrics, inputs, outputs) in the order of
+    /// `runKeys`; params, tags and metrics in the byte order of their keys.
     static func loadRuns(_ db: Database, runKeys: [Int64]) throws -> [Run] {
         let infos = try loadRunInfos(db, runKeys: runKeys)
         if infos.isEmpty { return [] }
-        var params: [Int64: [Param]] = [:]
-        var tags: [Int64: [Tag]] = [:]
-        var metrics: [Int64: [Metric]] = [:]
-        var datasets: [Int64: [DatasetInput]] = [:]
-        var modelInputs: [Int64: [ModelReference]] = [:]
-        var modelOutputs: [Int64: [ModelReference]] = [:]
+        var slots = RunSlots(infos.map(\.key))
+        var params = slots.lists(of: Param.self)
+        var tags = slots.lists(of: Tag.self)
+        var metrics = slots.lists(of: Metric.self)
+        var datasets = slots.lists(of: DatasetInput.self)
+        var modelInputs = slots.lists(of: ModelReference.self)
+        var modelOutputs = slots.lists(of: ModelReference.self)
         let arguments: StatementArguments = [keyList(runKeys)]
-        var cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT run_key, key, value FROM params WHERE \(runKeyIn)"), arguments: arguments)
-        while let row = try cursor.next() { params[row[0], default: []].append(Param(key: row[1], value: row[2])) }
-        cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT run_key, key, value FROM tags WHERE \(runKeyIn)"), arguments: arguments)
-        while let row = try cursor.next() { tags[row[0], default: []].append(Tag(key: row[1], value: row[2])) }
+        // Rows come in the order of the primary keys, `(run_key, key)`: each run's rows together.
+        var cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT run_key, key, value FROM params WHERE \(runKeyIn) ORDER BY run_key, key"), arguments: arguments
+        )
+        while let row = try cursor.next() {
+            if let index = slots.index(of: row[0]) { params[index].append(Param(key: row[1], value: row[2])) }
+        }
         cursor = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT run_key, key, last_value_bits, last_timestamp, last_step FROM metric_series WHERE \(runKeyIn)"),
+            db.cachedStatement(sql: "SELECT run_key, key, value FROM tags WHERE \(runKeyIn) ORDER BY run_key, key"), arguments: arguments
+        )
+        while let row = try cursor.next() {
+            if let index = slots.index(of: row[0]) { tags[index].append(Tag(key: row[1], value: row[2])) }
+        }
+        cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT run_key, key, last_value_bits, last_timestamp, last_step FROM metric_series
+                WHERE \(runKeyIn) ORDER BY run_key, key
+                """),
             arguments: arguments
         )
         while let row = try cursor.next() {
-            metrics[row[0], default: []].append(
-                Metric(key: row[1], value: Double(orderPreservingBits: row[2]), timestamp: row[3], step: row[4])
-            )
+            if let index = slots.index(of: row[0]) {
+                metrics[index].append(Metric(key: row[1], value: Double(orderPreservingBits: row[2]), timestamp: row[3], step: row[4]))
+            }
         }
         cursor = try Row.fetchCursor(
             db.cachedStatement(sql: """
@@ -205,32 +219,57 @@ extension SQLiteTrackingStore {
             arguments: arguments
         )
         while let row = try cursor.next() {
+            guard let index = slots.index(of: row[0]) else { continue }
             let dataset = Dataset(name: row[1], digest: row[2], sourceType: row[3], source: row[4], schema: row[5], profile: row[6])
-            datasets[row[0], default: []].append(DatasetInput(tags: decodeTags(row[7]), dataset: dataset))
+            datasets[index].append(DatasetInput(tags: decodeTags(row[7]), dataset: dataset))
         }
         cursor = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT run_key, direction, model_id, step FROM model_references WHERE \(runKeyIn)"),
             arguments: arguments
         )
         while let row = try cursor.next() {
+            guard let index = slots.index(of: row[0]) else { continue }
             let reference = ModelReference(modelID: row[2], step: row[3])
             if (row[1] as String) == "input" {
-                modelInputs[row[0], default: []].append(reference)
+                modelInputs[index].append(reference)
             } else {
-                modelOutputs[row[0], default: []].append(reference)
+                modelOutputs[index].append(reference)
             }
         }
-        return infos.map { key, info in
+        return infos.indices.map { index in
             Run(
-                info: info,
-                data: RunData(
-                    metrics: (metrics[key] ?? []).sorted { $0.key < $1.key },
-                    params: (params[key] ?? []).sorted { $0.key < $1.key },
-                    tags: (tags[key] ?? []).sorted { $0.key < $1.key }
-                ),
-                inputs: RunInputs(datasetInputs: datasets[key] ?? [], modelInputs: modelInputs[key] ?? []),
-                outputs: RunOutputs(modelOutputs: modelOutputs[key] ?? [])
+                info: infos[index].info,
+                data: RunData(metrics: metrics[index], params: params[index], tags: tags[index]),
+                inputs: RunInputs(datasetInputs: datasets[index], modelInputs: modelInputs[index]),
+                outputs: RunOutputs(modelOutputs: modelOutputs[index])
             )
+        }
+    }
+
+    /// The position of each loaded run, found once per run while rows of one run follow each other.
+    struct RunSlots {
+        private let positions: [Int64: Int]
+        private let count: Int
+        private var lastKey: Int64?
+        private var lastIndex: Int?
+
+        init(_ keys: [Int64]) {
+            var positions: [Int64: Int] = [:]
+            positions.reserveCapacity(keys.count)
+            for (index, key) in keys.enumerated() { positions[key] = index }
+            self.positions = positions
+            self.count = keys.count
+        }
+
+        func lists<T>(of type: T.Type) -> [[T]] { Array(repeating: [], count: count) }
+
+        /// The position of the run `key`, nil if it is not one of the loaded runs.
+        mutating func index(of key: Int64) -> Int? {
+            if key != lastKey {
+                lastKey = key
+                lastIndex = positions[key]
+            }
+            return lastIndex
         }
     }
 
