@@ -48,7 +48,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Tracker", dependencies: ["TrackCore", "TrackAPI"]),
+        .target(name: "TrackerDelivery", dependencies: ["TrackCore", "TrackAPI"]),
+        .target(name: "Tracker", dependencies: ["TrackerDelivery", "TrackCore", "TrackAPI"]),
         .executableTarget(name: "TrainDemo", dependencies: ["Tracker"], path: "Sources/TrainDemo"),
         .executableTarget(name: "TrackerBench", dependencies: ["Tracker"], path: "Benchmarks/TrackerBench"),
         .executableTarget(name: "TrackLoad", path: "Benchmarks/TrackLoad"),
@@ -62,8 +63,11 @@ let package = Package(
         .executableTarget(
             name: "TrackCLI",
             dependencies: [
-                "TrackCore", "TrackAPI", "TrackServer", "Tracker", "TrackClient", "TrackSQLite",
+                "TrackCore", "TrackAPI", "TrackServer", "TrackerDelivery", "TrackClient", "TrackSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

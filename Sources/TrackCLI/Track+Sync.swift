@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import TrackAPI
 import TrackClient
-import Tracker
+import TrackerDelivery
 
 extension Track {
     /// `track sync`: uploads runs a tracker spooled while the server was away.
@@ -58,7 +58,7 @@ extension Track {
                     }
                     return
                 }
-                let client = TrackingClient(configuration: configuration)
+                let client = TrackingClient(configuration: configuration, transport: SyncTransport())
                 guard await client.isHealthy() else {
                     throw ClientError.unreachable(
                         url: client.baseURL.absoluteString,

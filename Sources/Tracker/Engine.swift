@@ -310,6 +310,8 @@ final class Engine: @unchecked Sendable {
                 return
             }
             drain()
+            // A backlog can take a while to deliver: the heartbeat and system samples stay current.
+            periodic()
             if mode == .spool {
                 spoolPending()
                 return

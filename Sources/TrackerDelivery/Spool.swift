@@ -89,8 +89,8 @@ public struct SpoolContents: Sendable {
 
 /// Appends records to one spool file, holding an exclusive `flock` on it so `track sync` leaves
 /// a live file alone. Not thread-safe: owned by the tracker's sender.
-final class SpoolWriter {
-    let url: URL
+package final class SpoolWriter {
+    package let url: URL
     private var fd: Int32
     private var sequence: Int64 = 0
     private var unsynced = false
@@ -99,7 +99,7 @@ final class SpoolWriter {
     private var line: [UInt8] = []
 
     /// Creates `<directory>/<runKey>-<n>.jsonl` with the first free `n`, and writes its header.
-    init(directory: URL, runKey: String, trackingURI: String, client: String) throws(TrackerError) {
+    package init(directory: URL, runKey: String, trackingURI: String, client: String) throws(TrackerError) {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -136,14 +136,14 @@ final class SpoolWriter {
     }
 
     /// The folder that keeps this file's artifacts: `<file name without .jsonl>.artifacts`.
-    static func artifactFolder(of spoolFile: URL) -> URL {
+    package static func artifactFolder(of spoolFile: URL) -> URL {
         spoolFile.deletingPathExtension().appendingPathExtension("artifacts")
     }
 
     /// Keeps a copy of an artifact beside the spool file (a hard link where the file system
     /// allows, a copy otherwise), so that it can still be uploaded after the training program
     /// has moved or deleted the original. Returns the copy.
-    func keep(artifact local: URL) throws(TrackerError) -> URL {
+    package func keep(artifact local: URL) throws(TrackerError) -> URL {
         let folder = Self.artifactFolder(of: url).appendingPathComponent(String(sequence + 1), isDirectory: true)
         let copy = folder.appendingPathComponent(local.lastPathComponent)
         do {
@@ -158,7 +158,7 @@ final class SpoolWriter {
     }
 
     /// Appends one record `{"seq": n, "type": type, …members}` as one line, in one `write`.
-    func append(type: String, _ members: (inout JSONWriter) -> Void) throws(TrackerError) {
+    package func append(type: String, _ members: (inout JSONWriter) -> Void) throws(TrackerError) {
         guard fd >= 0 else { throw TrackerError(kind: .spool, message: "spool file \(url.path) is closed") }
         writer.reset()
         writer.beginObject()
@@ -189,12 +189,12 @@ final class SpoolWriter {
     }
 
     /// Appends a log-batch record.
-    func append(_ batch: Batch) throws(TrackerError) {
+    package func append(_ batch: Batch) throws(TrackerError) {
         try append(type: "log_batch") { batch.writeMembers(&$0) }
     }
 
     /// `fsync`s when something was written since the last one.
-    func sync() throws(TrackerError) {
+    package func sync() throws(TrackerError) {
         guard fd >= 0, unsynced else { return }
         if fsync(fd) != 0 {
             throw TrackerError(kind: .spool, message: "cannot fsync \(url.path): \(String(cString: strerror(errno)))")
@@ -204,12 +204,12 @@ final class SpoolWriter {
     }
 
     /// `fsync`s when the last one is older than `interval`.
-    func syncIfDue(_ interval: Duration = .seconds(1)) throws(TrackerError) {
+    package func syncIfDue(_ interval: Duration = .seconds(1)) throws(TrackerError) {
         if unsynced && ContinuousClock.now - lastSync >= interval { try sync() }
     }
 
     /// Syncs and closes (releasing the lock).
-    func close() {
+    package func close() {
         guard fd >= 0 else { return }
         try? sync()
         Glue.closeFD(fd)
@@ -220,11 +220,11 @@ final class SpoolWriter {
 }
 
 /// An exclusive, non-blocking `flock` on a spool file held while `track sync` replays it.
-final class SpoolLock {
+package final class SpoolLock {
     private var fd: Int32
 
     /// `nil` when another process (a live tracker) holds the file.
-    init?(_ url: URL) {
+    package init?(_ url: URL) {
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return nil }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -236,8 +236,8 @@ final class SpoolLock {
     deinit { Glue.closeFD(fd) }
 }
 
-enum Glue {
-    static func closeFD(_ fd: Int32) {
+package enum Glue {
+    package static func closeFD(_ fd: Int32) {
         #if canImport(Glibc)
         _ = Glibc.close(fd)
         #elseif canImport(Musl)
@@ -248,10 +248,10 @@ enum Glue {
     }
 }
 
-enum Clocks {
+package enum Clocks {
     /// Wall-clock epoch milliseconds (what MLflow stores as a metric's timestamp).
     @inline(__always)
-    static func nowMillis() -> Int64 {
+    package static func nowMillis() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000

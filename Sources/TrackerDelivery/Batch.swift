@@ -4,21 +4,21 @@ import TrackCore
 
 /// One `runs/log-batch` worth of data: at most 1000 metrics, 100 params, 100 tags and 1000
 /// entities in all (see ``Batch/fits``).
-struct Batch: Sendable {
-    var metrics: [Metric] = []
-    var params: [(key: String, value: String)] = []
-    var tags: [(key: String, value: String)] = []
+package struct Batch: Sendable {
+    package var metrics: [Metric] = []
+    package var params: [(key: String, value: String)] = []
+    package var tags: [(key: String, value: String)] = []
 
-    var count: Int { metrics.count + params.count + tags.count }
-    var isEmpty: Bool { count == 0 }
+    package var count: Int { metrics.count + params.count + tags.count }
+    package var isEmpty: Bool { count == 0 }
 
-    static let maxMetrics = Validation.maxMetricsPerBatch
-    static let maxParams = Validation.maxParamsPerBatch
-    static let maxTags = Validation.maxTagsPerBatch
-    static let maxEntities = Validation.maxEntitiesPerBatch
+    package static let maxMetrics = Validation.maxMetricsPerBatch
+    package static let maxParams = Validation.maxParamsPerBatch
+    package static let maxTags = Validation.maxTagsPerBatch
+    package static let maxEntities = Validation.maxEntitiesPerBatch
 
     /// Writes the `metrics`, `params` and `tags` members (inside an object the caller opened).
-    func writeMembers(_ writer: inout JSONWriter) {
+    package func writeMembers(_ writer: inout JSONWriter) {
         writer.key("metrics"); writer.beginArray()
         for metric in metrics {
             writer.beginObject()
@@ -33,7 +33,7 @@ struct Batch: Sendable {
         writer.key("tags"); Self.writeKeyValues(tags, &writer)
     }
 
-    static func writeKeyValues(_ items: [(key: String, value: String)], _ writer: inout JSONWriter) {
+    package static func writeKeyValues(_ items: [(key: String, value: String)], _ writer: inout JSONWriter) {
         writer.beginArray()
         for item in items {
             writer.beginObject()
@@ -45,7 +45,7 @@ struct Batch: Sendable {
     }
 
     /// The body of `runs/log-batch` for `runID`.
-    func requestBody(runID: String) -> [UInt8] {
+    package func requestBody(runID: String) -> [UInt8] {
         var writer = JSONWriter(capacity: 96 + metrics.count * 80 + (params.count + tags.count) * 64)
         writer.beginObject()
         writer.key("run_id"); writer.string(runID)
@@ -55,7 +55,7 @@ struct Batch: Sendable {
     }
 
     /// Reads the members written by ``writeMembers(_:)`` (a spool record or a request body).
-    init(object: JSONObject) throws(TrackerError) {
+    package init(object: JSONObject) throws(TrackerError) {
         do {
             let parameters = RequestParameters(object: object)
             metrics = try WireDecoding.metrics(parameters.objects("metrics"))
@@ -66,16 +66,16 @@ struct Batch: Sendable {
         }
     }
 
-    init() {}
+    package init() {}
 
-    init(metrics: [Metric], params: [(key: String, value: String)], tags: [(key: String, value: String)]) {
+    package init(metrics: [Metric], params: [(key: String, value: String)], tags: [(key: String, value: String)]) {
         self.metrics = metrics
         self.params = params
         self.tags = tags
     }
 
     /// Splits a batch in two halves (by entity), to isolate an entity the server refuses.
-    func halves() -> (Batch, Batch) {
+    package func halves() -> (Batch, Batch) {
         var entities: [(Int, Int)] = []  // (kind, index)
         entities.reserveCapacity(count)
         for index in params.indices { entities.append((0, index)) }
@@ -98,7 +98,7 @@ struct Batch: Sendable {
 
     /// Splits arbitrary lists into batches that respect the server's limits (and never put two
     /// params with the same key into one request). Order within each kind is kept.
-    static func chunks(metrics: [Metric], params: [(key: String, value: String)], tags: [(key: String, value: String)]) -> [Batch] {
+    package static func chunks(metrics: [Metric], params: [(key: String, value: String)], tags: [(key: String, value: String)]) -> [Batch] {
         var queue = PendingQueue()
         queue.metrics = metrics
         queue.params = params
@@ -114,20 +114,22 @@ struct Batch: Sendable {
 }
 
 /// The sender's FIFO of data not yet delivered (or spooled).
-struct PendingQueue {
-    var metrics: [Metric] = []
-    var metricHead = 0
-    var params: [(key: String, value: String)] = []
-    var paramHead = 0
-    var tags: [(key: String, value: String)] = []
-    var tagHead = 0
+package struct PendingQueue {
+    package init() {}
 
-    var metricCount: Int { metrics.count - metricHead }
-    var count: Int { metricCount + params.count - paramHead + tags.count - tagHead }
-    var isEmpty: Bool { count == 0 }
+    package var metrics: [Metric] = []
+    package var metricHead = 0
+    package var params: [(key: String, value: String)] = []
+    package var paramHead = 0
+    package var tags: [(key: String, value: String)] = []
+    package var tagHead = 0
+
+    package var metricCount: Int { metrics.count - metricHead }
+    package var count: Int { metricCount + params.count - paramHead + tags.count - tagHead }
+    package var isEmpty: Bool { count == 0 }
 
     /// The next batch from the front of the queue (not removed: see ``consume(_:)``).
-    func nextBatch() -> Batch {
+    package func nextBatch() -> Batch {
         var batch = Batch()
         var seen = Set<String>()
         var index = paramHead
@@ -146,14 +148,14 @@ struct PendingQueue {
     }
 
     /// Removes a batch returned by ``nextBatch()``.
-    mutating func consume(_ batch: Batch) {
+    package mutating func consume(_ batch: Batch) {
         metricHead += batch.metrics.count
         paramHead += batch.params.count
         tagHead += batch.tags.count
         compact()
     }
 
-    mutating func removeAll() {
+    package mutating func removeAll() {
         metrics.removeAll(keepingCapacity: true); metricHead = 0
         params.removeAll(); paramHead = 0
         tags.removeAll(); tagHead = 0
@@ -171,7 +173,7 @@ struct PendingQueue {
 }
 
 /// Delivers batches, isolating entities the server refuses.
-enum BatchDelivery {
+package enum BatchDelivery {
     /// Sends `batch` to `runID`. Retryable failures (network, 429, 5xx) are thrown so the caller
     /// can retry the *same* batch later: log-batch stores an exact duplicate point once, params
     /// accept an identical value again and tags are last-writer-wins, so a resend is harmless.
@@ -179,7 +181,7 @@ enum BatchDelivery {
     /// A refusal that is the caller's fault does not stall anything: an `INVALID_PARAMETER_VALUE`
     /// batch is split in halves until the refused entities are found, which are reported through
     /// `report` and dropped; other refusals (run deleted or not active) drop the batch.
-    static func send(_ batch: Batch, runID: String, client: TrackingClient, report: (TrackerError) -> Void) async throws(TrackerError) {
+    package static func send(_ batch: Batch, runID: String, client: TrackingClient, report: (TrackerError) -> Void) async throws(TrackerError) {
         if batch.isEmpty { return }
         do {
             try await client.post("runs/log-batch", body: batch.requestBody(runID: runID))

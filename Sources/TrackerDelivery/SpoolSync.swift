@@ -74,7 +74,7 @@ public enum SpoolSync {
     }
 
     /// Renames `x.jsonl` to `x.jsonl.synced` and removes the artifact copies kept beside it.
-    static func markSynced(_ file: URL) -> Bool {
+    package static func markSynced(_ file: URL) -> Bool {
         let target = URL(fileURLWithPath: file.path + Spool.syncedSuffix)
         try? FileManager.default.removeItem(at: target)
         guard (try? FileManager.default.moveItem(at: file, to: target)) != nil else { return false }
@@ -84,7 +84,7 @@ public enum SpoolSync {
 
     /// Replays a file without locking or renaming it (the caller holds it). `.synced` means
     /// every record reached the server.
-    static func replay(
+    package static func replay(
         file: URL, client: TrackingClient, retry: RetryPolicy, attempts: Int, knownRun: RemoteRun? = nil,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async -> FileResult {

@@ -1,8 +1,5 @@
 import Foundation
 import TrackAPI
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// What the tracker needs to know of a run on the server.
 public struct RemoteRun: Sendable, Equatable {
@@ -19,119 +16,121 @@ public struct RemoteRun: Sendable, Equatable {
     }
 }
 
-/// A thin client for the MLflow REST calls the tracker makes (URLSession, JSON via TrackAPI).
+/// One HTTP request of the tracker: absolute URL, method, headers and body.
+public struct TrackerHTTPRequest: Sendable {
+    public var url: URL
+    public var method: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// How long the request may take in all.
+    public var timeout: Duration
+
+    public init(url: URL, method: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, timeout: Duration) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// The answer to a ``TrackerHTTPRequest``.
+public struct TrackerHTTPResponse: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// How the tracker's requests reach the server. Any answer, whatever its status, is returned;
+/// only a request that got no answer throws (``TrackerError/Kind/transport``).
+public protocol TrackerTransport: Sendable {
+    func send(_ request: TrackerHTTPRequest) async throws(TrackerError) -> TrackerHTTPResponse
+}
+
+/// A thin client for the MLflow REST calls the tracker makes (JSON via TrackAPI), over a
+/// ``TrackerTransport``.
 ///
 /// Every method throws ``TrackerError`` only; each makes exactly one attempt (retrying is the
 /// caller's policy).
 public final class TrackingClient: Sendable {
     public let baseURL: URL
-    let credentials: Credentials?
-    let session: URLSession
-    let timeout: TimeInterval
+    package let credentials: Credentials?
+    package let transport: any TrackerTransport
+    package let timeout: Duration
 
-    public init(url: URL, credentials: Credentials? = nil, timeout: Duration = .seconds(15)) {
+    public init(url: URL, credentials: Credentials? = nil, timeout: Duration = .seconds(15), transport: any TrackerTransport) {
         self.baseURL = url
         self.credentials = credentials
-        self.timeout = max(0.1, timeout.seconds)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = self.timeout
-        configuration.timeoutIntervalForResource = max(self.timeout, 300)
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpMaximumConnectionsPerHost = 4
-        self.session = URLSession(configuration: configuration, delegate: ChallengeRefusal(), delegateQueue: nil)
-    }
-
-    /// Answers a server's request for credentials (a 401) by cancelling the request: the
-    /// credentials, if any, are already in the request's header. Without a delegate, Linux's
-    /// URLSession never completes a request answered with 401.
-    final class ChallengeRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-            completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
-        ) {
-            completionHandler(.cancelAuthenticationChallenge, nil)
-        }
+        self.timeout = max(.milliseconds(100), timeout)
+        self.transport = transport
     }
 
     /// A client for a configuration's server and credentials.
-    public convenience init(configuration: TrackerConfiguration) {
-        self.init(url: configuration.resolvedURL, credentials: configuration.resolvedCredentials, timeout: configuration.requestTimeout)
-    }
-
-    deinit {
-        session.finishTasksAndInvalidate()
+    public convenience init(configuration: TrackerConfiguration, transport: any TrackerTransport) {
+        self.init(url: configuration.resolvedURL, credentials: configuration.resolvedCredentials, timeout: configuration.requestTimeout, transport: transport)
     }
 
     // MARK: - Transport
 
-    func url(_ path: String) -> URL {
+    package func url(_ path: String) -> URL {
         var text = baseURL.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         return URL(string: text + path)!
     }
 
     /// Sends one request; returns the body of a 2xx answer, throws otherwise.
-    func send(_ request: URLRequest) async throws(TrackerError) -> Data {
+    package func send(_ request: TrackerHTTPRequest) async throws(TrackerError) -> [UInt8] {
         var request = request
-        request.timeoutInterval = timeout
-        if let credentials { request.setValue(credentials.headerValue, forHTTPHeaderField: "Authorization") }
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch let error as URLError where error.code == .cancelled && !Task.isCancelled {
-            // Only a credentials challenge cancels a request that the caller did not cancel.
+        if let credentials { request.headers.append((name: "Authorization", value: credentials.headerValue)) }
+        let response = try await transport.send(request)
+        if (200..<300).contains(response.status) { return response.body }
+        if response.status == 401 {
             throw TrackerError(
                 kind: .server, status: 401, code: "UNAUTHENTICATED",
                 message: credentials == nil
                     ? "the server requires authentication: set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD"
                     : "the server refused the credentials (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)"
             )
-        } catch {
-            throw TrackerError(kind: .transport, message: "\(request.url?.absoluteString ?? ""): \(error.localizedDescription)")
         }
-        guard let http = response as? HTTPURLResponse else {
-            throw TrackerError(kind: .transport, message: "not an HTTP answer")
-        }
-        if (200..<300).contains(http.statusCode) { return data }
         var code: String?
-        var message = String(decoding: data.prefix(2000), as: UTF8.self)
-        if let json = try? JSONReader.parse(data), let object = json.objectValue {
+        var message = String(decoding: response.body.prefix(2000), as: UTF8.self)
+        if let json = try? JSONReader.parse(response.body), let object = json.objectValue {
             code = object["error_code"]?.stringValue
             if let text = object["message"]?.stringValue { message = text }
         }
-        if message.isEmpty { message = HTTPURLResponse.localizedString(forStatusCode: http.statusCode) }
-        throw TrackerError(kind: .server, status: http.statusCode, code: code, message: message)
+        if message.isEmpty { message = "HTTP status \(response.status)" }
+        throw TrackerError(kind: .server, status: response.status, code: code, message: message)
     }
 
     /// `POST /api/2.0/mlflow/<endpoint>` with a JSON body; the parsed answer.
     @discardableResult
     public func post(_ endpoint: String, body: [UInt8]) async throws(TrackerError) -> JSONValue {
-        var request = URLRequest(url: url("/api/2.0/mlflow/" + endpoint))
-        request.httpMethod = "POST"
-        request.httpBody = Data(body)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let request = TrackerHTTPRequest(
+            url: url("/api/2.0/mlflow/" + endpoint), method: "POST",
+            headers: [(name: "Content-Type", value: "application/json")], body: body, timeout: timeout
+        )
         return Self.parse(try await send(request))
     }
 
     /// `GET /api/2.0/mlflow/<endpoint>?query`; the parsed answer.
     public func get(_ endpoint: String, query: [(String, String)]) async throws(TrackerError) -> JSONValue {
         let encoded = query.map { "\(QueryString.encode($0.0))=\(QueryString.encode($0.1))" }.joined(separator: "&")
-        var request = URLRequest(url: url("/api/2.0/mlflow/" + endpoint + (encoded.isEmpty ? "" : "?" + encoded)))
-        request.httpMethod = "GET"
+        let request = TrackerHTTPRequest(url: url("/api/2.0/mlflow/" + endpoint + (encoded.isEmpty ? "" : "?" + encoded)), method: "GET", timeout: timeout)
         return Self.parse(try await send(request))
     }
 
-    static func parse(_ data: Data) -> JSONValue {
+    package static func parse(_ data: [UInt8]) -> JSONValue {
         if data.isEmpty { return .object(JSONObject()) }
         return (try? JSONReader.parse(data)) ?? .object(JSONObject())
     }
 
     /// Whether `GET /health` answers 200 right now.
     public func isHealthy() async -> Bool {
-        var request = URLRequest(url: url("/health"))
-        request.timeoutInterval = min(timeout, 5)
+        let request = TrackerHTTPRequest(url: url("/health"), method: "GET", timeout: min(timeout, .seconds(5)))
         do {
             _ = try await send(request)
             return true
@@ -245,21 +244,23 @@ public final class TrackingClient: Sendable {
         }
     }
 
-    func put(_ file: URL, to storePath: String) async throws(TrackerError) {
+    package func put(_ file: URL, to storePath: String) async throws(TrackerError) {
         let encoded = storePath.split(separator: "/").map { QueryString.encode(String($0)) }.joined(separator: "/")
-        var request = URLRequest(url: url("/api/2.0/mlflow-artifacts/artifacts/" + encoded))
-        request.httpMethod = "PUT"
-        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        let contents: Data
         do {
-            request.httpBody = try Data(contentsOf: file)
+            contents = try Data(contentsOf: file)
         } catch {
             throw TrackerError(kind: .invalidInput, message: "cannot read \(file.path): \(error.localizedDescription)")
         }
+        let request = TrackerHTTPRequest(
+            url: url("/api/2.0/mlflow-artifacts/artifacts/" + encoded), method: "PUT",
+            headers: [(name: "Content-Type", value: "application/octet-stream")], body: Array(contents), timeout: timeout
+        )
         _ = try await send(request)
     }
 
     /// The store path of `mlflow-artifacts:/1/abc/artifacts` (or `mlflow-artifacts://host/1/…`).
-    static func artifactStorePath(_ uri: String) -> String? {
+    package static func artifactStorePath(_ uri: String) -> String? {
         let scheme = "mlflow-artifacts:"
         guard uri.hasPrefix(scheme) else { return nil }
         var rest = Substring(uri.dropFirst(scheme.count))
@@ -271,7 +272,7 @@ public final class TrackingClient: Sendable {
         return rest.split(separator: "/").joined(separator: "/")
     }
 
-    static func remoteRun(_ info: JSONValue?) -> RemoteRun? {
+    package static func remoteRun(_ info: JSONValue?) -> RemoteRun? {
         guard let info, let id = info["run_id"]?.stringValue ?? info["run_uuid"]?.stringValue else { return nil }
         return RemoteRun(
             runID: id,

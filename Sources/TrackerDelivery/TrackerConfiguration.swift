@@ -115,7 +115,7 @@ public enum Credentials: Sendable, Equatable {
     case basic(username: String, password: String)
     case bearer(token: String)
 
-    var headerValue: String {
+    package var headerValue: String {
         switch self {
         case .basic(let username, let password):
             return "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
@@ -150,12 +150,12 @@ public struct RetryPolicy: Sendable {
 }
 
 extension Duration {
-    var seconds: Double {
+    package var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
-    var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let parts = components
         return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
     }
