@@ -22,18 +22,33 @@ enum Support {
         var description: String
     }
 
-    /// A port that was free a moment ago (bind to 0, read it, close).
+    /// The ports ``freePort()`` hands out: 20000–25999, below the kernel's ephemeral range
+    /// (32768 and up), so that no port the kernel picks for another test's server or for an
+    /// outgoing connection can take one between the check and the server's bind (binding port 0,
+    /// reading it and closing it let two tests' servers meet on one port); one counter, so no two
+    /// tests of this process get the same port. The CLI tests use their own band.
+    private static let nextPort = Mutex(20000 + Int(getpid() % 1000) * 5)
+
+    /// A port that is free now and that no other test of this process has been given.
     static func freePort() -> Int {
+        while true {
+            let port = nextPort.withLock { port in
+                defer { port = port + 1 >= 26000 ? 20000 : port + 1 }
+                return port
+            }
+            if canBind(port) { return port }
+        }
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { Glue.closeFD(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
     }
 
     static func temporaryDirectory(_ name: String) -> URL {
