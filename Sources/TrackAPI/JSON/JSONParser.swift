@@ -218,9 +218,19 @@ struct JSONParser {
 
     /// Parses a string starting at the opening quote; leaves the cursor after the closing quote.
     mutating func parseString() throws(JSONParseError) -> String {
+        let start = i + 1
+        if let plain = parsePlainString() { return plain }
+        return try parseStringSlow(start: start)
+    }
+
+    /// The fast path of ``parseString()``: from the opening quote, a string of printable ASCII
+    /// without escapes, the cursor left after the closing quote. Otherwise nil, with the cursor
+    /// at the first byte it could not take (where ``parseStringSlow(start:)`` goes on).
+    @inline(__always)
+    mutating func parsePlainString() -> String? {
         i += 1
         let start = i
-        // Fast path: printable ASCII without escapes. Eight bytes at a time while possible.
+        // Eight bytes at a time while possible.
         #if _endian(little)
         while i + 8 <= end {
             let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
@@ -239,10 +249,10 @@ struct JSONParser {
                 i += 1
                 return s
             }
-            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return nil }
             i += 1
         }
-        return try parseStringSlow(start: start)
+        return nil
     }
 
     /// For eight bytes in little-endian order: a mask whose lowest set bit (bit 7 of a byte)

@@ -174,18 +174,7 @@ public enum MetricBatchReader {
         mutating func plainString() -> String? {
             parser.skipWhitespace()
             guard parser.i < end, base[parser.i] == UInt8(ascii: "\"") else { return nil }
-            let start = parser.i + 1
-            var index = start
-            while index < end {
-                let c = base[index]
-                if c == UInt8(ascii: "\"") {
-                    parser.i = index + 1
-                    return parser.cache.string(base: base, start: start, count: index - start, inputEnd: end)
-                }
-                if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return nil }
-                index += 1
-            }
-            return nil
+            return parser.parsePlainString()
         }
 
         /// The bytes of a number literal that follows the JSON grammar.
