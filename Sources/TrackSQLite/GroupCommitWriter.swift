@@ -7,7 +7,8 @@ import Synchronization
 /// Writes from any number of concurrent requests queue here; one loop takes everything that has
 /// queued and commits it as one transaction, each write in its own savepoint so that one failing
 /// write rolls back alone. A caller's write returns only after the transaction holding it has
-/// committed, so an acknowledged write is a committed write.
+/// committed, so an acknowledged write is a committed write. The runs a transaction changed
+/// leave the run cache after its commit and before any of its callers hears back.
 final class GroupCommitWriter: Sendable {
     private struct PendingWrite: Sendable {
         /// Runs the write inside a savepoint and returns how to finish the caller once the
@@ -27,13 +28,16 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let pool: DatabasePool
+    private let runCache: RunCache
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "track.store.sqlite.writer")
     /// The most writes one transaction takes, so that one commit never grows without bound.
     private let maxWritesPerTransaction = 256
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, runCache: RunCache) throws {
         self.pool = pool
+        self.runCache = runCache
+        try pool.writeWithoutTransaction { db in try ChangedRuns.install(db) }
     }
 
     /// Runs `body` in the next group transaction and returns its result after the commit.
@@ -91,14 +95,18 @@ final class GroupCommitWriter: Sendable {
             var completions: [Completion] = []
             completions.reserveCapacity(batch.count)
             do {
-                try pool.writeWithoutTransaction { db in
+                let changedRuns = try pool.writeWithoutTransaction { db in
+                    var changedRuns: [Int64] = []
                     try db.inTransaction(.immediate) {
                         for write in batch {
                             completions.append(write.perform(db))
                         }
+                        changedRuns = try ChangedRuns.take(db)
                         return .commit
                     }
+                    return changedRuns
                 }
+                runCache.invalidate(changedRuns)
                 for completion in completions { completion.finish() }
             } catch {
                 // The commit itself failed: nothing of this batch is stored. Writes that had

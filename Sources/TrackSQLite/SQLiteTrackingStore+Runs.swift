@@ -57,9 +57,10 @@ extension SQLiteTrackingStore {
 
     public func run(id: String) async throws -> Run {
         try Validation.validateRunID(id)
+        let cached = (cache: runCache, ticket: runCache.ticket())
         return try await read { db in
             let row = try Self.runRow(db, runID: id)
-            guard let run = try Self.loadRuns(db, runKeys: [row.runKey]).first else { throw TrackError.runNotFound(id) }
+            guard let run = try Self.loadRuns(db, runKeys: [row.runKey], through: cached).first else { throw TrackError.runNotFound(id) }
             return run
         }
     }
@@ -115,10 +116,11 @@ extension SQLiteTrackingStore {
         let numbers = try query.experimentIDs.map { id throws(TrackError) in try Validation.experimentNumber(id) }
         if numbers.isEmpty { return Page(items: []) }
         let sql = try RunSearchSQL(query: query, experimentNumbers: numbers, limit: query.maxResults + 1, offset: offset)
+        let cached = (cache: runCache, ticket: runCache.ticket())
         return try await read { db in
             let keys = try Int64.fetchAll(db, sql: sql.sql, arguments: sql.arguments)
             let hasMore = keys.count > query.maxResults
-            let runs = try Self.loadRuns(db, runKeys: Array(keys.prefix(query.maxResults)))
+            let runs = try Self.loadRuns(db, runKeys: Array(keys.prefix(query.maxResults)), through: cached)
             return Page(items: runs, nextPageToken: hasMore ? PageToken.offset(offset + query.maxResults) : nil)
         }
     }
@@ -174,8 +176,25 @@ extension SQLiteTrackingStore {
     }
 
     /// Loads whole runs (info, params, tags, latest metrics, inputs, outputs) in the order of
-    /// `runKeys`; params, tags and metrics in the byte order of their keys.
-    static func loadRuns(_ db: Database, runKeys: [Int64]) throws -> [Run] {
+    /// `runKeys`, unknown keys left out; params, tags and metrics in the byte order of their keys.
+    ///
+    /// `through` a cache, the runs it holds come from it and the others are stored in it. Its
+    /// ticket must have been taken before the transaction of `db` began (see ``RunCache``).
+    static func loadRuns(
+        _ db: Database, runKeys: [Int64], through cached: (cache: RunCache, ticket: RunCache.Ticket)? = nil
+    ) throws -> [Run] {
+        guard let cached else { return try loadRunsFromTables(db, runKeys: runKeys).map(\.run) }
+        var found = cached.cache.runs(for: runKeys)
+        if found.count < runKeys.count {
+            let loaded = try loadRunsFromTables(db, runKeys: runKeys.filter { found[$0] == nil })
+            cached.cache.store(loaded, ticket: cached.ticket)
+            for item in loaded { found[item.key] = item.run }
+        }
+        return runKeys.compactMap { found[$0] }
+    }
+
+    /// Reads whole runs from their tables, in the order of `runKeys`, unknown keys left out.
+    private static func loadRunsFromTables(_ db: Database, runKeys: [Int64]) throws -> [(key: Int64, run: Run)] {
         let infos = try loadRunInfos(db, runKeys: runKeys)
         if infos.isEmpty { return [] }
         var slots = RunSlots(infos.map(\.key))
@@ -237,12 +256,13 @@ extension SQLiteTrackingStore {
             }
         }
         return infos.indices.map { index in
-            Run(
+            let run = Run(
                 info: infos[index].info,
                 data: RunData(metrics: metrics[index], params: params[index], tags: tags[index]),
                 inputs: RunInputs(datasetInputs: datasets[index], modelInputs: modelInputs[index]),
                 outputs: RunOutputs(modelOutputs: modelOutputs[index])
             )
+            return (infos[index].key, run)
         }
     }
 

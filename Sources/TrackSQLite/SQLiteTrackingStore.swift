@@ -16,10 +16,17 @@ public final class SQLiteTrackingStore: TrackingStore {
 
     let pool: DatabasePool
     let writer: GroupCommitWriter
+    let runCache: RunCache
     let logger: Logger
 
+    /// About how many bytes of loaded runs are kept for searches and run pages that show them again.
+    public static let defaultRunCacheBytes = 32 << 20
+
     /// Opens (and creates or migrates) the store at `path`.
-    public init(path: String, durability: Durability = .process, logger: Logger = Logger(label: "track.store.sqlite")) throws {
+    public init(
+        path: String, durability: Durability = .process, runCacheBytes: Int = defaultRunCacheBytes,
+        logger: Logger = Logger(label: "track.store.sqlite")
+    ) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(30)
@@ -37,10 +44,11 @@ public final class SQLiteTrackingStore: TrackingStore {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator().migrate(pool)
             try pool.write { db in try Self.ensureDefaultExperiment(db) }
+            runCache = RunCache(byteBudget: runCacheBytes)
+            writer = try GroupCommitWriter(pool: pool, runCache: runCache)
         } catch {
             throw Self.translate(error, logger: logger)
         }
-        writer = GroupCommitWriter(pool: pool)
         self.logger = logger
     }
 
