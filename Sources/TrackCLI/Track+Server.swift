@@ -14,7 +14,8 @@ extension Track {
                 With no flags it listens on http://127.0.0.1:5000 and keeps everything in ./track-data \
                 (one SQLite file and an artifacts folder). Every flag can also be set with an \
                 environment variable: TRACK_HOST, TRACK_PORT, TRACK_DATA_DIR, TRACK_BACKEND_STORE_URI, \
-                TRACK_ARTIFACT_ROOT, TRACK_WEB_ROOT, TRACK_LOG_LEVEL, TRACK_ALLOWED_HOSTS, TRACK_AUTH=1. \
+                TRACK_ARTIFACT_ROOT, TRACK_WEB_ROOT, TRACK_LOG_LEVEL, TRACK_ALLOWED_HOSTS, TRACK_AUTH=1, \
+                TRACK_RUN_CACHE_MB. \
                 On an address other than loopback it refuses to start without --auth (or an explicit \
                 --insecure-no-auth).
                 """
@@ -53,6 +54,9 @@ extension Track {
         @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections silent for this long (default 75).", valueName: "seconds"))
         var idleTimeout: Double?
 
+        @Option(name: .customLong("run-cache-mb"), help: ArgumentHelp("Memory for runs kept loaded for searches and run pages (default 32; 0 turns it off).", valueName: "megabytes"))
+        var runCacheMegabytes: Int?
+
         @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on an address other than loopback without --auth.")
         var insecureNoAuth = false
 
@@ -77,6 +81,10 @@ extension Track {
             guard let port = port ?? environment["TRACK_PORT"].flatMap(Int.init) ?? 5000 as Int?, (0...65535).contains(port) else {
                 throw ValidationError("The port must be between 0 and 65535.")
             }
+            guard let runCache = runCacheMegabytes ?? environment["TRACK_RUN_CACHE_MB"].flatMap(Int.init) ?? 32 as Int?,
+                  (0...65536).contains(runCache) else {
+                throw ValidationError("The run cache must be between 0 and 65536 megabytes.")
+            }
             let hosts = (allowedHosts ?? environment["TRACK_ALLOWED_HOSTS"]).map {
                 $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
@@ -92,7 +100,8 @@ extension Track {
                 durableAgainstPowerLoss: durable,
                 requiresAuthentication: auth || ["1", "true", "yes"].contains(environment["TRACK_AUTH"]?.lowercased() ?? ""),
                 allowsInsecureNoAuth: insecureNoAuth,
-                idleTimeout: .milliseconds(Int64((idleTimeout ?? 75) * 1000))
+                idleTimeout: .milliseconds(Int64((idleTimeout ?? 75) * 1000)),
+                runCacheMegabytes: runCache
             )
             let app: any ApplicationProtocol
             do {

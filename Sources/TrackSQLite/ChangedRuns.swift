@@ -1,23 +1,36 @@
 import GRDB
+import Synchronization
 
-/// Which runs a write transaction changed, recorded by temporary triggers on the writer's
+/// Which runs the writer's transactions changed, reported by temporary triggers on the writer's
 /// connection. Every table a loaded run is built from is watched, so no write path (present or
 /// future, cascades included) can change a run without it being seen here.
-enum ChangedRuns {
+///
+/// A write that rolls back may still have reported its run: that only costs a cache entry.
+final class ChangedRuns: Sendable {
     /// The tables keyed by `run_key` that make up a loaded run, besides `runs` itself.
     private static let runTables = ["params", "tags", "metric_series", "dataset_inputs", "model_references"]
+    private static let functionName = "track_run_changed"
 
-    /// Creates the temporary table and triggers; call once on the writer's connection.
-    static func install(_ db: Database) throws {
-        var sql = "CREATE TEMP TABLE IF NOT EXISTS changed_runs (run_key INTEGER PRIMARY KEY);\n"
+    private let keys = Mutex(Set<Int64>())
+
+    /// Creates the triggers and the function they call; once, on the writer's connection.
+    func install(on db: Database) throws {
+        let function = DatabaseFunction(Self.functionName, argumentCount: 1, pure: false) { [self] values in
+            if let key = Int64.fromDatabaseValue(values[0]) {
+                _ = keys.withLock { $0.insert(key) }
+            }
+            return nil
+        }
+        db.add(function: function)
+        var sql = ""
         func trigger(_ table: String, _ event: String, _ row: String) -> String {
             """
             CREATE TEMP TRIGGER IF NOT EXISTS changed_runs_\(table)_\(event.lowercased()) AFTER \(event) ON main.\(table)
-            BEGIN INSERT OR IGNORE INTO changed_runs (run_key) VALUES (\(row).run_key); END;
+            BEGIN SELECT \(Self.functionName)(\(row).run_key); END;
 
             """
         }
-        for table in runTables {
+        for table in Self.runTables {
             sql += trigger(table, "INSERT", "NEW")
             sql += trigger(table, "UPDATE", "NEW")
             sql += trigger(table, "DELETE", "OLD")
@@ -27,13 +40,12 @@ enum ChangedRuns {
         try db.execute(sql: sql)
     }
 
-    /// The runs changed since the last call, inside the transaction that changed them; clears
-    /// the record (a rolled-back transaction rolls the clearing back with its changes).
-    static func take(_ db: Database) throws -> [Int64] {
-        let keys = try Int64.fetchAll(db.cachedStatement(sql: "SELECT run_key FROM temp.changed_runs"))
-        if !keys.isEmpty {
-            try db.execute(sql: "DELETE FROM temp.changed_runs")
+    /// The runs reported since the last call.
+    func take() -> [Int64] {
+        keys.withLock { keys in
+            if keys.isEmpty { return [] }
+            defer { keys.removeAll(keepingCapacity: true) }
+            return Array(keys)
         }
-        return keys
     }
 }

@@ -29,6 +29,7 @@ final class GroupCommitWriter: Sendable {
 
     private let pool: DatabasePool
     private let runCache: RunCache
+    private let changedRuns = ChangedRuns()
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "track.store.sqlite.writer")
     /// The most writes one transaction takes, so that one commit never grows without bound.
@@ -37,7 +38,7 @@ final class GroupCommitWriter: Sendable {
     init(pool: DatabasePool, runCache: RunCache) throws {
         self.pool = pool
         self.runCache = runCache
-        try pool.writeWithoutTransaction { db in try ChangedRuns.install(db) }
+        try pool.writeWithoutTransaction { db in try changedRuns.install(on: db) }
     }
 
     /// Runs `body` in the next group transaction and returns its result after the commit.
@@ -95,20 +96,18 @@ final class GroupCommitWriter: Sendable {
             var completions: [Completion] = []
             completions.reserveCapacity(batch.count)
             do {
-                let changedRuns = try pool.writeWithoutTransaction { db in
-                    var changedRuns: [Int64] = []
+                try pool.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
                         for write in batch {
                             completions.append(write.perform(db))
                         }
-                        changedRuns = try ChangedRuns.take(db)
                         return .commit
                     }
-                    return changedRuns
                 }
-                runCache.invalidate(changedRuns)
+                runCache.invalidate(changedRuns.take())
                 for completion in completions { completion.finish() }
             } catch {
+                runCache.invalidate(changedRuns.take())
                 // The commit itself failed: nothing of this batch is stored. Writes that had
                 // already failed keep their own error; the others get the commit's.
                 for (index, write) in batch.enumerated() {

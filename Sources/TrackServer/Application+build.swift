@@ -49,14 +49,15 @@ public enum TrackServerApplication {
         var storeLogger = Logger(label: "track.store.sqlite")
         storeLogger.logLevel = configuration.logLevel
         let durability: SQLiteTrackingStore.Durability = configuration.durableAgainstPowerLoss ? .power : .process
+        let runCacheBytes = max(0, configuration.runCacheMegabytes) << 20
         guard let uri = configuration.backendStoreURI, !uri.isEmpty else {
-            return try SQLiteTrackingStore(path: configuration.dataDirectory.appendingPathComponent("track.db").path, durability: durability, logger: storeLogger)
+            return try SQLiteTrackingStore(path: configuration.dataDirectory.appendingPathComponent("track.db").path, durability: durability, runCacheBytes: runCacheBytes, logger: storeLogger)
         }
         if uri.hasPrefix("sqlite:///") {
-            return try SQLiteTrackingStore(path: "/" + uri.dropFirst("sqlite:///".count), durability: durability, logger: storeLogger)
+            return try SQLiteTrackingStore(path: "/" + uri.dropFirst("sqlite:///".count), durability: durability, runCacheBytes: runCacheBytes, logger: storeLogger)
         }
         if uri.hasPrefix("sqlite://") {
-            return try SQLiteTrackingStore(path: String(uri.dropFirst("sqlite://".count)), durability: durability, logger: storeLogger)
+            return try SQLiteTrackingStore(path: String(uri.dropFirst("sqlite://".count)), durability: durability, runCacheBytes: runCacheBytes, logger: storeLogger)
         }
         throw TrackError.invalidParameter("Unsupported backend store URI '\(uri)'. Use sqlite:///path/to/track.db.")
     }

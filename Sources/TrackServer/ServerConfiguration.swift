@@ -25,12 +25,16 @@ public struct ServerConfiguration: Sendable {
     public var allowsInsecureNoAuth: Bool
     /// How long a connection may stay silent before the server closes it.
     public var idleTimeout: Duration
+    /// About how many megabytes of loaded runs the store keeps for searches and run pages that
+    /// show them again; 0 turns the cache off.
+    public var runCacheMegabytes: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, dataDirectory: URL = URL(fileURLWithPath: "track-data"),
         backendStoreURI: String? = nil, artifactRoot: URL? = nil, webRoot: URL? = nil,
         allowedHosts: [String]? = nil, logLevel: Logger.Level = .info, durableAgainstPowerLoss: Bool = false,
-        requiresAuthentication: Bool = false, allowsInsecureNoAuth: Bool = false, idleTimeout: Duration = .seconds(75)
+        requiresAuthentication: Bool = false, allowsInsecureNoAuth: Bool = false, idleTimeout: Duration = .seconds(75),
+        runCacheMegabytes: Int = 32
     ) {
         self.host = host
         self.port = port
@@ -44,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         self.requiresAuthentication = requiresAuthentication
         self.allowsInsecureNoAuth = allowsInsecureNoAuth
         self.idleTimeout = idleTimeout
+        self.runCacheMegabytes = runCacheMegabytes
     }
 
     /// Whether `host` is a loopback address or name, reachable only from this machine.

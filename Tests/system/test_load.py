@@ -1,6 +1,7 @@
 """64 concurrent writers and 4 readers on loopback for 60 s (TRACK_SOAK_SECONDS for a longer
-soak): no request fails, every acknowledged point is stored exactly once, and the server's
-memory stays flat once warm."""
+soak): no request fails, every acknowledged point is stored exactly once, a writer reading its
+run back always sees its last acknowledged batch (while the readers keep the same runs loaded),
+and the server's memory stays flat once warm."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ import random
 import threading
 import time
 
-from track_process import Client, Server, history
+from track_process import Client, Server, history, run_track
 
 SECONDS = float(os.environ.get("TRACK_SOAK_SECONDS", "60"))
 WRITERS = 64
@@ -55,6 +56,16 @@ def test_64_writers_and_4_readers(tmp_path):
                 return
             step += BATCH
             acked[index] = step
+            if (step // BATCH) % 10 == 0:
+                try:
+                    status, answer = client.get("runs/get", run_id=run_id)
+                except OSError as error:
+                    fail(f"writer {index} reading back: {error!r}")
+                    return
+                latest = {m["key"]: m["step"] for m in answer.get("run", {}).get("data", {}).get("metrics", [])} if status == 200 else {}
+                if latest.get("loss") != step - 1:
+                    fail(f"writer {index}: runs/get after the batch ending at step {step - 1} was acknowledged shows {latest.get('loss')} (HTTP {status})")
+                    return
 
     def read(index: int):
         client = Client(server.url, timeout=60)
@@ -107,4 +118,20 @@ def test_64_writers_and_4_readers(tmp_path):
     )
     # Flat: the last third does not outgrow the middle third (caches fill early, then stop).
     assert late <= warm * 1.25 + 24 * 2**20, f"memory grew under steady load: {warm / 2**20:.0f} -> {late / 2**20:.0f} MiB"
+    assert server.stop() == 0
+
+
+def test_the_run_cache_can_be_sized_or_turned_off(tmp_path):
+    refused = run_track("server", "--data-dir", str(tmp_path / "refused"), "--run-cache-mb=-1", check=False)
+    assert refused.returncode != 0 and "run cache" in refused.stderr, refused.stderr
+    server = Server(tmp_path / "data", "--run-cache-mb", "0").start()
+    client = Client(server.url)
+    status, answer = client.post("runs/create", {"experiment_id": "0", "run_name": "uncached"})
+    assert status == 200
+    run_id = answer["run"]["info"]["run_id"]
+    for value in (1.0, 2.0):
+        status, _ = client.post("runs/log-metric", {"run_id": run_id, "key": "loss", "value": value, "timestamp": 1, "step": int(value)})
+        assert status == 200
+        status, answer = client.post("runs/search", {"experiment_ids": ["0"]})
+        assert status == 200 and answer["runs"][0]["data"]["metrics"][0]["value"] == value
     assert server.stop() == 0
