@@ -55,6 +55,21 @@ struct RunCacheTests {
         #expect(cache.count == 0)
     }
 
+    /// The shape the estimate was calibrated with (see ``RunCache/estimatedBytes(of:)``).
+    @Test func estimateOfTheCalibratedShape() {
+        let runID = String(repeating: "0123456789abcdef", count: 2)
+        let info = RunInfo(
+            runID: runID, experimentID: "1", runName: "run-1", userID: "", status: .finished, startTime: 1,
+            endTime: 2, artifactURI: "mlflow-artifacts:/1/\(runID)/artifacts", lifecycleStage: .active
+        )
+        let data = RunData(
+            metrics: (0..<5).map { Metric(key: "m\($0)", value: 0.5, timestamp: 1, step: 0) },
+            params: (0..<5).map { Param(key: "p\($0)", value: "v3") },
+            tags: (0..<5).map { Tag(key: "t\($0)", value: "tv42") } + [Tag(key: "mlflow.runName", value: "run-1")]
+        )
+        #expect((1300...1600).contains(RunCache.estimatedBytes(of: Run(info: info, data: data))))
+    }
+
     @Test func aZeroBudgetKeepsNothing() {
         let cache = RunCache(byteBudget: 0)
         cache.store([Self.run(1)], ticket: cache.ticket())
