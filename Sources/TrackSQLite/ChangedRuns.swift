@@ -30,13 +30,12 @@ final class ChangedRuns: Sendable {
 
             """
         }
-        for table in Self.runTables {
+        // `runs` too, inserts included: a purged run's key can be given to a new run.
+        for table in Self.runTables + ["runs"] {
             sql += trigger(table, "INSERT", "NEW")
             sql += trigger(table, "UPDATE", "NEW")
             sql += trigger(table, "DELETE", "OLD")
         }
-        sql += trigger("runs", "UPDATE", "NEW")
-        sql += trigger("runs", "DELETE", "OLD")
         try db.execute(sql: sql)
     }
 

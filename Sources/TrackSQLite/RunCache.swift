@@ -10,6 +10,10 @@ import TrackCore
 /// may only store runs that no commit has invalidated since: a run loaded from a snapshot older
 /// than a later invalidation is refused instead of cached.
 ///
+/// It relies on the server's own writer being the only one to change runs: the commands that
+/// work on a data folder directly beside a running server (`track gc`) only remove deleted runs,
+/// which a read never takes from the cache (it finds its run keys in the tables first).
+///
 /// Bounded by an estimate of the bytes it holds; the runs stored first leave first.
 final class RunCache: Sendable {
     /// The cache's generation when a read began.
