@@ -54,7 +54,7 @@ extension Track {
         @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections silent for this long (default 75).", valueName: "seconds"))
         var idleTimeout: Double?
 
-        @Option(name: .customLong("run-cache-mb"), help: ArgumentHelp("Memory for runs kept loaded for searches and run pages (default 32; 0 turns it off).", valueName: "megabytes"))
+        @Option(name: .customLong("run-cache-mb"), help: ArgumentHelp("Memory for runs kept loaded for searches and run pages (default \(ServerConfiguration.defaultRunCacheMegabytes); 0 turns it off).", valueName: "megabytes"))
         var runCacheMegabytes: Int?
 
         @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on an address other than loopback without --auth.")
@@ -81,7 +81,7 @@ extension Track {
             guard let port = port ?? environment["TRACK_PORT"].flatMap(Int.init) ?? 5000 as Int?, (0...65535).contains(port) else {
                 throw ValidationError("The port must be between 0 and 65535.")
             }
-            guard let runCache = runCacheMegabytes ?? environment["TRACK_RUN_CACHE_MB"].flatMap(Int.init) ?? 32 as Int?,
+            guard let runCache = runCacheMegabytes ?? environment["TRACK_RUN_CACHE_MB"].flatMap(Int.init) ?? ServerConfiguration.defaultRunCacheMegabytes as Int?,
                   (0...65536).contains(runCache) else {
                 throw ValidationError("The run cache must be between 0 and 65536 megabytes.")
             }

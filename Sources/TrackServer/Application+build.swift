@@ -49,17 +49,21 @@ public enum TrackServerApplication {
         var storeLogger = Logger(label: "track.store.sqlite")
         storeLogger.logLevel = configuration.logLevel
         let durability: SQLiteTrackingStore.Durability = configuration.durableAgainstPowerLoss ? .power : .process
-        let runCacheBytes = max(0, configuration.runCacheMegabytes) << 20
-        guard let uri = configuration.backendStoreURI, !uri.isEmpty else {
-            return try SQLiteTrackingStore(path: configuration.dataDirectory.appendingPathComponent("track.db").path, durability: durability, runCacheBytes: runCacheBytes, logger: storeLogger)
+        let path: String
+        if let uri = configuration.backendStoreURI, !uri.isEmpty {
+            if uri.hasPrefix("sqlite:///") {
+                path = "/" + uri.dropFirst("sqlite:///".count)
+            } else if uri.hasPrefix("sqlite://") {
+                path = String(uri.dropFirst("sqlite://".count))
+            } else {
+                throw TrackError.invalidParameter("Unsupported backend store URI '\(uri)'. Use sqlite:///path/to/track.db.")
+            }
+        } else {
+            path = configuration.dataDirectory.appendingPathComponent("track.db").path
         }
-        if uri.hasPrefix("sqlite:///") {
-            return try SQLiteTrackingStore(path: "/" + uri.dropFirst("sqlite:///".count), durability: durability, runCacheBytes: runCacheBytes, logger: storeLogger)
-        }
-        if uri.hasPrefix("sqlite://") {
-            return try SQLiteTrackingStore(path: String(uri.dropFirst("sqlite://".count)), durability: durability, runCacheBytes: runCacheBytes, logger: storeLogger)
-        }
-        throw TrackError.invalidParameter("Unsupported backend store URI '\(uri)'. Use sqlite:///path/to/track.db.")
+        return try SQLiteTrackingStore(
+            path: path, durability: durability, runCacheBytes: max(0, configuration.runCacheMegabytes) << 20, logger: storeLogger
+        )
     }
 
     static func buildRouter<Store: TrackingStore & UserStore>(

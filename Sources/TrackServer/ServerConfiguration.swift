@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrackSQLite
 
 /// Everything `track server` needs to start, filled from flags and environment variables by the
 /// CLI and built directly by tests.
@@ -28,13 +29,15 @@ public struct ServerConfiguration: Sendable {
     /// About how many megabytes of loaded runs the store keeps for searches and run pages that
     /// show them again; 0 turns the cache off.
     public var runCacheMegabytes: Int
+    /// The store's default run cache, in megabytes.
+    public static let defaultRunCacheMegabytes = SQLiteTrackingStore.defaultRunCacheBytes >> 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, dataDirectory: URL = URL(fileURLWithPath: "track-data"),
         backendStoreURI: String? = nil, artifactRoot: URL? = nil, webRoot: URL? = nil,
         allowedHosts: [String]? = nil, logLevel: Logger.Level = .info, durableAgainstPowerLoss: Bool = false,
         requiresAuthentication: Bool = false, allowsInsecureNoAuth: Bool = false, idleTimeout: Duration = .seconds(75),
-        runCacheMegabytes: Int = 32
+        runCacheMegabytes: Int = defaultRunCacheMegabytes
     ) {
         self.host = host
         self.port = port
