@@ -72,11 +72,7 @@ extension Track {
             guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
                 throw ValidationError("Unknown log level '\(levelName)'.")
             }
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            LoggingSystem.bootstrap { label in ServerLogHandler(label: label, logLevel: level) }
             let host = host ?? environment["TRACK_HOST"] ?? "127.0.0.1"
             guard let port = port ?? environment["TRACK_PORT"].flatMap(Int.init) ?? 5000 as Int?, (0...65535).contains(port) else {
                 throw ValidationError("The port must be between 0 and 65535.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrackServer
 
 /// The `track` command.
 @main
@@ -22,6 +23,9 @@ struct Track: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            if command is Server {
+                TrackServerApplication.runTasksOnNetworkThreads()
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

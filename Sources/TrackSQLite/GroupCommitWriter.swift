@@ -9,6 +9,10 @@ import Synchronization
 /// write rolls back alone. A caller's write returns only after the transaction holding it has
 /// committed, so an acknowledged write is a committed write. The runs a transaction changed
 /// leave the run cache after its commit and before any of its callers hears back.
+///
+/// A write that finds the writer idle may commit alone on its caller's thread instead: handing
+/// a small write to the writer's thread and back costs more than its own SQL. Writes that queue
+/// meanwhile go to the writer's thread as usual once that commit is done.
 final class GroupCommitWriter: Sendable {
     private struct PendingWrite: Sendable {
         /// Runs the write inside a savepoint and returns how to finish the caller once the
@@ -34,29 +38,29 @@ final class GroupCommitWriter: Sendable {
     private let queue = DispatchQueue(label: "track.store.sqlite.writer")
     /// The most writes one transaction takes, so that one commit never grows without bound.
     private let maxWritesPerTransaction = 256
+    private let commitsAloneWhenIdle: Bool
 
-    init(pool: DatabasePool, runCache: RunCache) throws {
+    /// - Parameter commitsAloneWhenIdle: whether a write that finds the writer idle commits on its
+    ///   caller's thread (see above); off where every commit waits for the disk, which should not
+    ///   hold a caller's thread.
+    init(pool: DatabasePool, runCache: RunCache, commitsAloneWhenIdle: Bool = true) throws {
         self.pool = pool
         self.runCache = runCache
+        self.commitsAloneWhenIdle = commitsAloneWhenIdle
         try pool.writeWithoutTransaction { db in try changedRuns.install(on: db) }
     }
 
     /// Runs `body` in the next group transaction and returns its result after the commit.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        if commitsAloneWhenIdle, claimIdleWriter() {
+            return try commitAlone(body)
+        }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let pending = PendingWrite(
                 perform: { db in
                     var result: Result<T, any Error> = .failure(TrackErrorBox.unreachable)
                     do {
-                        try db.inSavepoint {
-                            do {
-                                result = .success(try body(db))
-                                return .commit
-                            } catch {
-                                result = .failure(error)
-                                return .rollback
-                            }
-                        }
+                        try db.inSavepoint { Self.run(body, db, into: &result) }
                     } catch {
                         result = .failure(error)
                     }
@@ -78,6 +82,57 @@ final class GroupCommitWriter: Sendable {
                 queue.async { self.drain() }
             }
         }
+    }
+
+    /// How many writes wait for the writer's thread.
+    var queuedWrites: Int { state.withLock { $0.pending.count } }
+
+    /// Runs `body`, keeping its outcome in `result`, and asks the enclosing transaction or
+    /// savepoint to commit when it succeeded and to roll back when it threw.
+    private static func run<T>(_ body: (Database) throws -> T, _ db: Database, into result: inout Result<T, any Error>) -> Database.TransactionCompletion {
+        do {
+            result = .success(try body(db))
+            return .commit
+        } catch {
+            result = .failure(error)
+            return .rollback
+        }
+    }
+
+    /// Takes the writer for the caller when nothing is queued or committing.
+    private func claimIdleWriter() -> Bool {
+        state.withLock { state in
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+    }
+
+    /// Commits `body` as a transaction of its own on the caller's thread (the writer was claimed
+    /// idle), then hands whatever queued meanwhile to the writer's thread. No savepoint: a failing
+    /// `body` rolls back the transaction, which holds nothing else.
+    private func commitAlone<T: Sendable>(_ body: (Database) throws -> T) throws -> T {
+        var result: Result<T, any Error> = .failure(TrackErrorBox.unreachable)
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) { Self.run(body, db, into: &result) }
+            }
+        } catch {
+            // The commit (or the rollback) itself failed: nothing of `body` is stored.
+            if case .success = result { result = .failure(error) }
+        }
+        runCache.invalidate(changedRuns.take())
+        let queuedMeanwhile = state.withLock { state -> Bool in
+            if state.pending.isEmpty {
+                state.draining = false
+                return false
+            }
+            return true
+        }
+        if queuedMeanwhile {
+            queue.async { self.drain() }
+        }
+        return try result.get()
     }
 
     private func drain() {

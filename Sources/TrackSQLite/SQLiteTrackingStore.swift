@@ -45,7 +45,7 @@ public final class SQLiteTrackingStore: TrackingStore {
             try SQLiteSchema.migrator().migrate(pool)
             try pool.write { db in try Self.ensureDefaultExperiment(db) }
             runCache = RunCache(byteBudget: runCacheBytes)
-            writer = try GroupCommitWriter(pool: pool, runCache: runCache)
+            writer = try GroupCommitWriter(pool: pool, runCache: runCache, commitsAloneWhenIdle: durability == .process)
         } catch {
             throw Self.translate(error, logger: logger)
         }

@@ -15,7 +15,7 @@ struct ErrorEndpointTests {
         }
     }
 
-    @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"])
+    @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "applicatioN/jsoN2", ";application/json", "application/jso"])
     func postWithAnotherContentTypeIs400(_ contentType: String) async throws {
         try await withTrackServer { api throws in
             let id = try await api.createRun()
@@ -30,6 +30,7 @@ struct ErrorEndpointTests {
             let id = try await api.createRun()
             expectEmptyOK(try await api.post("runs/log-metric", ["run_id": .string(id), "key": "k", "value": 1.0, "timestamp": 1], contentType: "application/json; charset=utf-8"))
             expectEmptyOK(try await api.post("runs/log-metric", ["run_id": .string(id), "key": "k2", "value": 1.0, "timestamp": 1], contentType: "Application/JSON"))
+            expectEmptyOK(try await api.post("runs/log-metric", ["run_id": .string(id), "key": "k3", "value": 1.0, "timestamp": 1], contentType: " application/json\t;charset=utf-8"))
         }
     }
 

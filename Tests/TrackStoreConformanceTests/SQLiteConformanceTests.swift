@@ -8,12 +8,24 @@ import TrackStoreTesting
 /// fresh temporary directory per check.
 @Test(arguments: StoreConformance<SQLiteTrackingStore>.checks)
 func conformance(_ check: String) async throws {
+    try await runConformanceCheck(check, durability: .process)
+}
+
+/// The writes again through a store that syncs every commit, whose writes always commit on the
+/// writer's thread (the default store commits a write alone on its caller's thread when the
+/// writer is idle).
+@Test(arguments: StoreConformance<SQLiteTrackingStore>.checks.filter { $0.hasPrefix("logging.") || $0.hasPrefix("freshness.") })
+func conformanceOfDurableStore(_ check: String) async throws {
+    try await runConformanceCheck(check, durability: .power)
+}
+
+private func runConformanceCheck(_ check: String, durability: SQLiteTrackingStore.Durability) async throws {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("track-conformance-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let suite = StoreConformance<SQLiteTrackingStore> {
-        try SQLiteTrackingStore(path: directory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path)
+        try SQLiteTrackingStore(path: directory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path, durability: durability)
     }
     do {
         try await suite.run(check)

@@ -93,10 +93,25 @@ struct APIRouter {
         guard let contentType = request.headers[.contentType] else {
             throw TrackError(.invalidParameterValue, "Bad Request. Content-Type header is missing.")
         }
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if mediaType != "application/json" {
+        if !isJSONMediaType(contentType) {
             throw TrackError(.invalidParameterValue, "Bad Request. Content-Type must be one of ['application/json'].")
         }
+    }
+}
+
+/// Whether a Content-Type names `application/json` (any case, with or without parameters and the
+/// spaces or tabs HTTP allows around them), read on its bytes: every POST asks.
+func isJSONMediaType(_ contentType: String) -> Bool {
+    let expected = "application/json".utf8
+    var bytes = contentType.utf8[...]
+    if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes = bytes[..<semicolon] }
+    let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+    while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
+    while let last = bytes.last, isSpace(last) { bytes = bytes.dropLast() }
+    guard bytes.count == expected.count else { return false }
+    // ASCII letters compare without case; nothing else in the expected name is a letter.
+    return zip(bytes, expected).allSatisfy { byte, want in
+        byte == want || (want >= UInt8(ascii: "a") && want <= UInt8(ascii: "z") && byte | 0x20 == want)
     }
 }
 
