@@ -138,7 +138,8 @@ final class RunCache: Sendable {
         let info = run.info
         var bytes = 512 + text(info.runID) + text(info.runName) + text(info.userID) + text(info.artifactURI) + text(info.experimentID)
         bytes += array(run.data.params.count, of: 32) + array(run.data.tags.count, of: 32) + array(run.data.metrics.count, of: 40)
-        for entry in run.data.params + run.data.tags { bytes += text(entry.key) + text(entry.value) }
+        for param in run.data.params { bytes += text(param.key) + text(param.value) }
+        for tag in run.data.tags { bytes += text(tag.key) + text(tag.value) }
         for metric in run.data.metrics { bytes += text(metric.key) }
         bytes += array(run.inputs.datasetInputs.count, of: 136)
         for input in run.inputs.datasetInputs {
@@ -147,9 +148,9 @@ final class RunCache: Sendable {
                 + text(dataset.schema ?? "") + text(dataset.profile ?? "") + array(input.tags.count, of: 32)
             for tag in input.tags { bytes += text(tag.key) + text(tag.value) }
         }
-        let references = run.inputs.modelInputs + run.outputs.modelOutputs
         bytes += array(run.inputs.modelInputs.count, of: 24) + array(run.outputs.modelOutputs.count, of: 24)
-        for reference in references { bytes += text(reference.modelID) }
+        for reference in run.inputs.modelInputs { bytes += text(reference.modelID) }
+        for reference in run.outputs.modelOutputs { bytes += text(reference.modelID) }
         return bytes
     }
 }
