@@ -1,6 +1,24 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Release builds of `track` on Linux lay out first the code the server runs from start-up to its
+// first answers (the list is Sources/TrackCLI/startup-order.txt, written by
+// Benchmarks/startup-order.sh): the pages an idle server keeps mapped then hold code it ran rather
+// than code that merely shares a page with it. Built with `--static-swift-stdlib` (README, "A
+// release binary"), the Swift runtime and Foundation are laid out the same way.
+let serverReleaseLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/TrackCLI/startup-order.txt",
+            "-Xlinker", "--no-warn-symbol-ordering",
+            // The server looks up none of its own symbols at run time: no table of them to load.
+            "-Xlinker", "--no-export-dynamic",
+        ],
+        .when(platforms: [.linux], configuration: .release)
+    )
+]
+
 let package = Package(
     name: "track",
     platforms: [.macOS(.v15)],
@@ -70,7 +88,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["startup-order.txt"],
+            linkerSettings: serverReleaseLinking
         ),
         .target(name: "TrackStoreTesting", dependencies: ["TrackCore"]),
         .testTarget(name: "TrackCoreTests", dependencies: ["TrackCore"]),

@@ -81,7 +81,7 @@ harness() { # label url pid dbpath extra...
 
 track_bin() {
   if [[ -n "${TRACK_BIN:-}" ]]; then echo "$TRACK_BIN"; return; fi
-  swift build -c release --product track --scratch-path "$REPO/.build-release" >&2
+  swift build -c release --static-swift-stdlib --product track --scratch-path "$REPO/.build-release" >&2
   echo "$REPO/.build-release/release/track"
 }
 
