@@ -16,7 +16,8 @@ command -v valgrind >/dev/null || { echo "valgrind is needed: apt-get install va
 [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
 # valgrind reads the symbol table but not the DWARF the compiler writes: profile a copy without it.
