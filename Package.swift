@@ -4,8 +4,8 @@ import PackageDescription
 // Release builds of `track` on Linux lay out first the code the server runs from start-up to its
 // first answers (the list is Sources/TrackCLI/startup-order.txt, written by
 // Benchmarks/startup-order.sh): the pages an idle server keeps mapped then hold code it ran rather
-// than code that merely shares a page with it. Built with `--static-swift-stdlib` (README, "A
-// release binary"), the Swift runtime and Foundation are laid out the same way.
+// than code that merely shares a page with it. Built with `--static-swift-stdlib` (the README's
+// release build, under "track server"), the Swift runtime and Foundation are laid out the same way.
 let serverReleaseLinking: [LinkerSetting] = [
     .unsafeFlags(
         [

@@ -5,7 +5,7 @@
 # binary's resident pages by ELF section for the last one.
 #
 # Usage: bash Benchmarks/idle-rss.sh [BIN] [RUNS]
-#   BIN defaults to .build-release/release/track (README, "A release binary"); RUNS to 5.
+#   BIN defaults to .build-release/release/track (the README's, under "track server"); RUNS to 5.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="$(realpath "${1:-$REPO/.build-release/release/track}")"

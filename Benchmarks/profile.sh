@@ -36,7 +36,7 @@ trap cleanup EXIT
 serve() { # data-dir [profile-name]
   if [[ -n "${2:-}" && $PROFILER == callgrind ]]; then
     # valgrind stops on the compiler's DWARF (and on the shared-library build altogether): profile a
-    # copy of the statically linked build (README, "A release binary") without it.
+    # copy of the statically linked build (the README's, under "track server") without it.
     [[ -x "$WORK/track-symbols" ]] || strip --strip-debug -o "$WORK/track-symbols" "$BIN"
     valgrind --tool=callgrind --callgrind-out-file="$OUT/$2.callgrind" --dump-instr=no --separate-threads=no \
       "$WORK/track-symbols" server --host 127.0.0.1 --port $PORT --data-dir "$1" --log-level warning >"$WORK/server.log" 2>&1 &

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates Sources/TrackCLI/startup-order.txt: the functions `track server` runs from start-up
-# until it has answered its first requests, one linker input section per line. A release build
-# made with function sections (see README, "A release binary") lays these out together at the
-# start of its code, so the pages the kernel maps for them hold little else: the server's
-# resident memory when idle is mostly code it ran, not code that shares a page with it.
+# until it has answered its first requests, one symbol per line. A release build (README, under
+# "track server") lays these out together at the start of its code (Package.swift), so the pages
+# the kernel maps for them hold little else: the server's resident memory when idle is mostly
+# code it ran, not code that shares a page with it.
 #
 # Usage: bash Benchmarks/startup-order.sh [BIN]
-#   BIN defaults to .build-release/release/track built as the README says. Needs valgrind
+#   BIN defaults to .build-release/release/track, built as the README says. Needs valgrind
 #   (apt-get install valgrind). Re-run it when start-up changes; a stale list costs memory only.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
