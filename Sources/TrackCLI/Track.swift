@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TrackServer
 
 /// The `track` command.
 @main
@@ -23,9 +22,6 @@ struct Track: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if command is Server {
-                TrackServerApplication.runTasksOnNetworkThreads()
-            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -2,21 +2,11 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import NIOPosix
 import TrackCore
 import TrackSQLite
 
 /// The composition root of the server: the store, the artifact folder, the routes.
 public enum TrackServerApplication {
-    /// Runs the process's Swift tasks on the server's network threads (its event loops) instead
-    /// of a pool of their own: a request's task continues on the thread that read the request, and
-    /// a small request is answered without waking other threads. Call once, when the process
-    /// starts, before any task of its own; returns whether it took effect.
-    @discardableResult
-    public static func runTasksOnNetworkThreads() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    }
-
     /// Builds the server: opens (and migrates) the store before anything listens.
     public static func build(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
         let logger = {
