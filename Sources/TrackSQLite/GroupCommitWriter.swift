@@ -56,31 +56,46 @@ final class GroupCommitWriter: Sendable {
             return try commitAlone(body)
         }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let pending = PendingWrite(
-                perform: { db in
-                    var result: Result<T, any Error> = .failure(TrackErrorBox.unreachable)
-                    do {
-                        try db.inSavepoint { Self.run(body, db, into: &result) }
-                    } catch {
-                        result = .failure(error)
-                    }
-                    let final = result
-                    if case .failure = final {
-                        return Completion(succeeded: false) { continuation.resume(with: final) }
-                    }
-                    return Completion(succeeded: true) { continuation.resume(with: final) }
-                },
-                fail: { error in continuation.resume(throwing: error) }
-            )
-            let startDrain = state.withLock { state -> Bool in
-                state.pending.append(pending)
-                if state.draining { return false }
-                state.draining = true
-                return true
-            }
-            if startDrain {
-                queue.async { self.drain() }
-            }
+            enqueue(body) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// ``write(_:)`` without waiting: `finish` gets the outcome after the commit (on the calling
+    /// thread before this returns when the write commits alone).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T, finish: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        if commitsAloneWhenIdle, claimIdleWriter() {
+            finish(Result { try commitAlone(body) })
+            return
+        }
+        enqueue(body, finish: finish)
+    }
+
+    /// Queues `body` for the writer's thread; `finish` gets its outcome after the commit.
+    private func enqueue<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T, finish: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        let pending = PendingWrite(
+            perform: { db in
+                var result: Result<T, any Error> = .failure(TrackErrorBox.unreachable)
+                do {
+                    try db.inSavepoint { Self.run(body, db, into: &result) }
+                } catch {
+                    result = .failure(error)
+                }
+                let final = result
+                if case .failure = final {
+                    return Completion(succeeded: false) { finish(final) }
+                }
+                return Completion(succeeded: true) { finish(final) }
+            },
+            fail: { error in finish(.failure(error)) }
+        )
+        let startDrain = state.withLock { state -> Bool in
+            state.pending.append(pending)
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if startDrain {
+            queue.async { self.drain() }
         }
     }
 

@@ -10,7 +10,9 @@ import TrackStorageCodec
 /// duplicates of points already stored (so a retried batch stores nothing twice). Small chunks
 /// are stored uncompressed and merged into large, compressed ones once enough of them have
 /// gathered, so a series ends up as a few large, well-compressed chunks whatever the request
-/// sizes were, and each point is compressed once.
+/// sizes were, and each point is compressed once. The merge is read and compressed outside the
+/// write transaction (``ChunkCompactor``); only a series whose merges fall far behind is merged
+/// inside it.
 enum MetricWriter {
     /// Chunks with fewer points than this are small. Once ``compactionTrigger`` small chunks
     /// exist, they are merged as soon as they hold ``largeChunkPoints`` points together, or when
@@ -19,6 +21,9 @@ enum MetricWriter {
     static let largeChunkPoints = 4096
     static let compactionTrigger = 16
     static let maxSmallChunks = 64
+    /// A series with this many small chunks is merged inside the write transaction: the bound on
+    /// what a reader merges when the merges outside it fall behind.
+    static let inlineCompactionLimit = 256
     /// The most points one chunk holds.
     static let maxChunkPoints = 16384
 
@@ -132,13 +137,20 @@ enum MetricWriter {
         }
     }
 
-    static func insert(_ db: Database, runKey: Int64, series: [PreparedSeries]) throws {
+    /// Stores the prepared series of one run; returns the keys of the series whose small chunks
+    /// are due to be merged (see ``ChunkCompactor``), leaving out those in `alreadyQueued`.
+    static func insert(_ db: Database, runKey: Int64, series: [PreparedSeries], alreadyQueued: (Int64) -> Bool) throws -> [Int64] {
+        var due: [Int64] = []
         for prepared in series {
-            try insert(db, runKey: runKey, prepared)
+            if let seriesKey = try insert(db, runKey: runKey, prepared, alreadyQueued: alreadyQueued) {
+                due.append(seriesKey)
+            }
         }
+        return due
     }
 
-    private static func insert(_ db: Database, runKey: Int64, _ prepared: PreparedSeries) throws {
+    /// Stores one series' new points; returns its key when its small chunks are due to be merged.
+    private static func insert(_ db: Database, runKey: Int64, _ prepared: PreparedSeries, alreadyQueued: (Int64) -> Bool) throws -> Int64? {
         var series = try loadSeries(db, runKey: runKey, key: prepared.key)
         var chunk = prepared.chunk
         var summary = prepared.summary
@@ -149,7 +161,7 @@ enum MetricWriter {
             let existing = try storedKeys(db, seriesKey: series.seriesKey, from: chunk.first.timestamp, to: chunk.last.timestamp)
             if !existing.isEmpty {
                 let remaining = prepared.points.filter { !existing.contains($0.storageKey) }
-                if remaining.isEmpty { return }
+                if remaining.isEmpty { return nil }
                 if remaining.count < prepared.points.count {
                     chunk = EncodedChunk(points: remaining)
                     summary = PointSummary(of: remaining)
@@ -160,11 +172,17 @@ enum MetricWriter {
         try insertChunk(db, seriesKey: series.seriesKey, chunk)
         if chunk.count < largeChunkPoints { series.smallChunks += 1 }
         series.summary.absorb(summary)
-        if series.smallChunks >= compactionTrigger,
-           try series.smallChunks >= maxSmallChunks || smallChunkPoints(db, seriesKey: series.seriesKey) >= largeChunkPoints {
-            series.smallChunks = try compactSmallChunks(db, seriesKey: series.seriesKey)
+        var due = false
+        if series.smallChunks >= inlineCompactionLimit {
+            let plan = try compactionPlan(db, seriesKey: series.seriesKey)
+            if try apply(plan, db) {
+                series.smallChunks -= Int64(plan.merged.count - plan.remainingSmall)
+            }
+        } else if series.smallChunks >= compactionTrigger, !alreadyQueued(series.seriesKey) {
+            due = try isCompactionDue(db, seriesKey: series.seriesKey, smallChunks: series.smallChunks)
         }
         try saveSeries(db, series)
+        return due ? series.seriesKey : nil
     }
 
     // MARK: - Series rows
@@ -244,6 +262,19 @@ enum MetricWriter {
         return keys
     }
 
+    /// Whether the series' small chunks are due to be merged, given how many there are.
+    static func isCompactionDue(_ db: Database, seriesKey: Int64, smallChunks: Int64) throws -> Bool {
+        if smallChunks < compactionTrigger { return false }
+        return try smallChunks >= maxSmallChunks || smallChunkPoints(db, seriesKey: seriesKey) >= largeChunkPoints
+    }
+
+    /// Whether the stored series' small chunks are due to be merged.
+    static func isCompactionDue(_ db: Database, seriesKey: Int64) throws -> Bool {
+        let select = try db.cachedStatement(sql: "SELECT small_chunks FROM metric_series WHERE series_key = ?")
+        guard let smallChunks = try Int64.fetchOne(select, arguments: [seriesKey]) else { return false }
+        return try isCompactionDue(db, seriesKey: seriesKey, smallChunks: smallChunks)
+    }
+
     /// The points held by the series' small chunks (read from the chunk index alone).
     private static func smallChunkPoints(_ db: Database, seriesKey: Int64) throws -> Int {
         let select = try db.cachedStatement(sql: """
@@ -252,31 +283,72 @@ enum MetricWriter {
         return try Int.fetchOne(select, arguments: [seriesKey, largeChunkPoints]) ?? 0
     }
 
-    /// Merges the series' small chunks into as few chunks as fit; returns how many small ones remain.
-    private static func compactSmallChunks(_ db: Database, seriesKey: Int64) throws -> Int64 {
-        let select = try db.cachedStatement(sql: "SELECT chunk_key, data FROM metric_chunks WHERE series_key = ? AND point_count < ?")
-        var chunkKeys: [Int64] = []
+    /// A merge of a series' small chunks: the chunks as read, and the chunks that replace them.
+    struct CompactionPlan: Sendable {
+        struct StoredChunk: Sendable {
+            let chunkKey: Int64
+            let pointCount: Int
+            let data: [UInt8]
+        }
+
+        let seriesKey: Int64
+        let merged: [StoredChunk]
+        let replacements: [EncodedChunk]
+        /// How many of the replacements are small.
+        var remainingSmall: Int { replacements.count { $0.count < largeChunkPoints } }
+    }
+
+    /// Reads the series' small chunks and encodes their points as few chunks as fit (compressing
+    /// the large ones). Needs only a read: the plan says exactly which stored bytes it replaces.
+    static func compactionPlan(_ db: Database, seriesKey: Int64) throws -> CompactionPlan {
+        let select = try db.cachedStatement(sql: "SELECT chunk_key, point_count, data FROM metric_chunks WHERE series_key = ? AND point_count < ?")
+        var merged: [CompactionPlan.StoredChunk] = []
         var points: [MetricPoint] = []
         var decoder = MetricChunkDecoder()
         let cursor = try Row.fetchCursor(select, arguments: [seriesKey, largeChunkPoints])
         while let row = try cursor.next() {
-            chunkKeys.append(row[0])
-            try decoder.decode(row, column: 1)
+            let data: Data = row[2]
+            merged.append(.init(chunkKey: row[0], pointCount: row[1], data: [UInt8](data)))
+            try decoder.decode(row, column: 2)
             points.append(contentsOf: decoder.points)
         }
-        if chunkKeys.count < 2 { return Int64(chunkKeys.count) }
+        if merged.count < 2 { return CompactionPlan(seriesKey: seriesKey, merged: [], replacements: []) }
         points.sort(by: MetricPoint.storageOrder)
-        let delete = try db.cachedStatement(sql: "DELETE FROM metric_chunks WHERE chunk_key = ?")
-        for key in chunkKeys { try delete.execute(arguments: [key]) }
-        var remainingSmall: Int64 = 0
+        var replacements: [EncodedChunk] = []
         var start = 0
         while start < points.count {
             let end = Swift.min(start + maxChunkPoints, points.count)
-            try insertChunk(db, seriesKey: seriesKey, EncodedChunk(points: Array(points[start..<end])))
-            if end - start < largeChunkPoints { remainingSmall += 1 }
+            replacements.append(EncodedChunk(points: Array(points[start..<end])))
             start = end
         }
-        return remainingSmall
+        return CompactionPlan(seriesKey: seriesKey, merged: merged, replacements: replacements)
+    }
+
+    /// Replaces the plan's chunks with its merged ones and keeps the series' count of small
+    /// chunks, in the write transaction. Changes nothing and returns false when any of those
+    /// chunks is no longer stored as it was read (merged or deleted meanwhile, or its key given
+    /// to another chunk), so the points replaced are always exactly the points read.
+    @discardableResult
+    static func apply(_ plan: CompactionPlan, _ db: Database) throws -> Bool {
+        if plan.merged.isEmpty { return true }
+        let delete = try db.cachedStatement(sql: "DELETE FROM metric_chunks WHERE chunk_key = ? AND series_key = ? AND point_count = ? AND data = ?")
+        let update = try db.cachedStatement(sql: "UPDATE metric_series SET small_chunks = small_chunks - ? WHERE series_key = ?")
+        var applied = true
+        try db.inSavepoint {
+            for chunk in plan.merged {
+                try delete.execute(arguments: [chunk.chunkKey, plan.seriesKey, chunk.pointCount, chunk.data.withUnsafeBufferPointer { Data(buffer: $0) }])
+                if db.changesCount != 1 {
+                    applied = false
+                    return .rollback
+                }
+            }
+            for replacement in plan.replacements {
+                try insertChunk(db, seriesKey: plan.seriesKey, replacement)
+            }
+            try update.execute(arguments: [plan.merged.count - plan.remainingSmall, plan.seriesKey])
+            return .commit
+        }
+        return applied
     }
 
     // MARK: - Helpers

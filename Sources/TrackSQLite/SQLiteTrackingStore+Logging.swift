@@ -14,12 +14,14 @@ extension SQLiteTrackingStore {
             return
         }
         let series = MetricWriter.prepare(metrics)
-        try await write { db in
+        let compactor = compactor
+        let due = try await write { db in
             let run = try Self.activeRunRow(db, runID: runID)
             try Self.insertParams(db, run: run, runID: runID, params: params)
             try Self.upsertTags(db, runKey: run.runKey, tags: tags)
-            try MetricWriter.insert(db, runKey: run.runKey, series: series)
+            return try MetricWriter.insert(db, runKey: run.runKey, series: series, alreadyQueued: compactor.isQueued)
         }
+        compactor.schedule(due)
     }
 
     public func deleteRunTag(runID: String, key: String) async throws {

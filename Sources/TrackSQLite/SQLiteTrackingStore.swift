@@ -17,6 +17,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     let pool: DatabasePool
     let writer: GroupCommitWriter
     let runCache: RunCache
+    let compactor: ChunkCompactor
     let logger: Logger
 
     /// About how many bytes of loaded runs are kept for searches and run pages that show them again.
@@ -46,6 +47,7 @@ public final class SQLiteTrackingStore: TrackingStore {
             try pool.write { db in try Self.ensureDefaultExperiment(db) }
             runCache = RunCache(byteBudget: runCacheBytes)
             writer = try GroupCommitWriter(pool: pool, runCache: runCache, commitsAloneWhenIdle: durability == .process)
+            compactor = ChunkCompactor(pool: pool, writer: writer, logger: logger)
         } catch {
             throw Self.translate(error, logger: logger)
         }
