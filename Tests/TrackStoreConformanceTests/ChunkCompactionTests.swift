@@ -12,10 +12,10 @@ struct ChunkCompactionTests {
     static let t0: Int64 = 1_700_000_000_000
 
     /// A fresh store in a fresh folder with one run.
-    static func makeStore() async throws -> (SQLiteTrackingStore, String, URL) {
+    static func makeStore(durability: SQLiteTrackingStore.Durability = .process) async throws -> (SQLiteTrackingStore, String, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("track-compaction-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteTrackingStore(path: directory.appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteTrackingStore(path: directory.appendingPathComponent("c.sqlite").path, durability: durability)
         let experimentID = try await store.createExperiment(name: "compaction", artifactLocation: nil, tags: [])
         let run = try await store.createRun(RunCreation(experimentID: experimentID))
         return (store, run.info.runID, directory)
@@ -90,8 +90,11 @@ struct ChunkCompactionTests {
         try Int64.fetchOne(db, sql: "SELECT series_key FROM metric_series WHERE key = ?", arguments: [key])!
     }
 
-    @Test func smallChunksAreMergedAfterTheCommitAndEveryPointStaysExact() async throws {
-        let (store, run, directory) = try await Self.makeStore()
+    /// Both ways a swap can commit: alone on the merging thread when the writer is idle, or in a
+    /// group on the writer's thread (always, for a store that syncs every commit).
+    @Test(arguments: [SQLiteTrackingStore.Durability.process, .power])
+    func smallChunksAreMergedAfterTheCommitAndEveryPointStaysExact(durability: SQLiteTrackingStore.Durability) async throws {
+        let (store, run, directory) = try await Self.makeStore(durability: durability)
         defer { try? FileManager.default.removeItem(at: directory) }
         try await Self.log(store, run: run, key: "loss", count: 10_000, batch: 100)
         await store.compactor.settle()
