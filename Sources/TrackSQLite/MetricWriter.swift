@@ -288,7 +288,7 @@ enum MetricWriter {
         struct StoredChunk: Sendable {
             let chunkKey: Int64
             let pointCount: Int
-            let data: [UInt8]
+            let data: Data
         }
 
         let seriesKey: Int64
@@ -307,8 +307,7 @@ enum MetricWriter {
         var decoder = MetricChunkDecoder()
         let cursor = try Row.fetchCursor(select, arguments: [seriesKey, largeChunkPoints])
         while let row = try cursor.next() {
-            let data: Data = row[2]
-            merged.append(.init(chunkKey: row[0], pointCount: row[1], data: [UInt8](data)))
+            merged.append(.init(chunkKey: row[0], pointCount: row[1], data: row[2]))
             try decoder.decode(row, column: 2)
             points.append(contentsOf: decoder.points)
         }
@@ -336,7 +335,7 @@ enum MetricWriter {
         var applied = true
         try db.inSavepoint {
             for chunk in plan.merged {
-                try delete.execute(arguments: [chunk.chunkKey, plan.seriesKey, chunk.pointCount, chunk.data.withUnsafeBufferPointer { Data(buffer: $0) }])
+                try delete.execute(arguments: [chunk.chunkKey, plan.seriesKey, chunk.pointCount, chunk.data])
                 if db.changesCount != 1 {
                     applied = false
                     return .rollback

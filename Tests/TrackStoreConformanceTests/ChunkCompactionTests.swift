@@ -175,7 +175,7 @@ struct ChunkCompactionTests {
         #expect(try await store.writer.write { db in try MetricWriter.apply(plan, db) } == false)
         #expect(try await Self.chunkCounts(store, key: "loss") == ChunkCounts(small: 20, large: 0, recordedSmall: 20))
         try await store.writer.write { db in
-            try db.execute(sql: "UPDATE metric_chunks SET data = ? WHERE chunk_key = ?", arguments: [Data(changed.data), changed.chunkKey])
+            try db.execute(sql: "UPDATE metric_chunks SET data = ? WHERE chunk_key = ?", arguments: [changed.data, changed.chunkKey])
         }
         Self.expectExact(try await Self.history(store, run: run, key: "loss"), steps: 0..<1_000)
 
