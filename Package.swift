@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "TrackStorageCodecTests", dependencies: ["TrackStorageCodec", "TrackCore"]),
         .testTarget(
             name: "TrackStoreConformanceTests",
-            dependencies: ["TrackStoreTesting", "TrackSQLite", "TrackCore"]
+            dependencies: ["TrackStoreTesting", "TrackSQLite", "TrackStorageCodec", "TrackCore"]
         ),
         .testTarget(
             name: "TrackServerTests",

@@ -31,6 +31,8 @@ enum MetricWriter {
         var seriesKey: Int64
         var summary: PointSummary
         var smallChunks: Int64
+        /// The points those small chunks hold together.
+        var smallPoints: Int64
         var isNew: Bool
     }
 
@@ -170,16 +172,20 @@ enum MetricWriter {
         }
 
         try insertChunk(db, seriesKey: series.seriesKey, chunk)
-        if chunk.count < largeChunkPoints { series.smallChunks += 1 }
+        if chunk.count < largeChunkPoints {
+            series.smallChunks += 1
+            series.smallPoints += Int64(chunk.count)
+        }
         series.summary.absorb(summary)
         var due = false
         if series.smallChunks >= inlineCompactionLimit {
             let plan = try compactionPlan(db, seriesKey: series.seriesKey)
             if try apply(plan, db) {
-                series.smallChunks -= Int64(plan.merged.count - plan.remainingSmall)
+                series.smallChunks -= Int64(plan.smallChunksRemoved)
+                series.smallPoints -= Int64(plan.smallPointsRemoved)
             }
-        } else if series.smallChunks >= compactionTrigger, !alreadyQueued(series.seriesKey) {
-            due = try isCompactionDue(db, seriesKey: series.seriesKey, smallChunks: series.smallChunks)
+        } else {
+            due = isCompactionDue(smallChunks: series.smallChunks, smallPoints: series.smallPoints) && !alreadyQueued(series.seriesKey)
         }
         try saveSeries(db, series)
         return due ? series.seriesKey : nil
@@ -190,7 +196,7 @@ enum MetricWriter {
     private static func loadSeries(_ db: Database, runKey: Int64, key: String) throws -> Series {
         let select = try db.cachedStatement(sql: """
             SELECT series_key, last_step, last_timestamp, last_value_bits, min_value, max_value, point_count,
-                   min_step, max_step, max_timestamp, small_chunks
+                   min_step, max_step, max_timestamp, small_chunks, small_points
             FROM metric_series WHERE run_key = ? AND key = ?
             """)
         if let row = try Row.fetchOne(select, arguments: [runKey, key]) {
@@ -202,15 +208,15 @@ enum MetricWriter {
             summary.minStep = row[7]
             summary.maxStep = row[8]
             summary.maxTimestamp = row[9]
-            return Series(seriesKey: row[0], summary: summary, smallChunks: row[10], isNew: false)
+            return Series(seriesKey: row[0], summary: summary, smallChunks: row[10], smallPoints: row[11], isNew: false)
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO metric_series (run_key, key, last_step, last_timestamp, last_value_bits, point_count,
-                                       min_step, max_step, max_timestamp, small_chunks)
-            VALUES (?, ?, 0, 0, 0, 0, ?, ?, ?, 0)
+                                       min_step, max_step, max_timestamp, small_chunks, small_points)
+            VALUES (?, ?, 0, 0, 0, 0, ?, ?, ?, 0, 0)
             """)
         try insert.execute(arguments: [runKey, key, Int64.max, Int64.min, Int64.min])
-        return Series(seriesKey: db.lastInsertedRowID, summary: PointSummary(), smallChunks: 0, isNew: true)
+        return Series(seriesKey: db.lastInsertedRowID, summary: PointSummary(), smallChunks: 0, smallPoints: 0, isNew: true)
     }
 
     private static func saveSeries(_ db: Database, _ series: Series) throws {
@@ -219,13 +225,13 @@ enum MetricWriter {
         let update = try db.cachedStatement(sql: """
             UPDATE metric_series SET last_step = ?, last_timestamp = ?, last_value_bits = ?, last_value = ?,
                 min_value = ?, max_value = ?, point_count = ?, min_step = ?, max_step = ?, max_timestamp = ?,
-                small_chunks = ?
+                small_chunks = ?, small_points = ?
             WHERE series_key = ?
             """)
         try update.execute(arguments: [
             latest.step, latest.timestamp, latest.value.orderPreservingBits, latest.value.isNaN ? nil : latest.value,
             summary.min, summary.max, summary.count, summary.minStep, summary.maxStep, summary.maxTimestamp,
-            series.smallChunks, series.seriesKey,
+            series.smallChunks, series.smallPoints, series.seriesKey,
         ])
     }
 
@@ -262,25 +268,17 @@ enum MetricWriter {
         return keys
     }
 
-    /// Whether the series' small chunks are due to be merged, given how many there are.
-    static func isCompactionDue(_ db: Database, seriesKey: Int64, smallChunks: Int64) throws -> Bool {
-        if smallChunks < compactionTrigger { return false }
-        return try smallChunks >= maxSmallChunks || smallChunkPoints(db, seriesKey: seriesKey) >= largeChunkPoints
+    /// Whether a series' small chunks are due to be merged, given how many there are and how many
+    /// points they hold.
+    static func isCompactionDue(smallChunks: Int64, smallPoints: Int64) -> Bool {
+        smallChunks >= compactionTrigger && (smallChunks >= maxSmallChunks || smallPoints >= largeChunkPoints)
     }
 
     /// Whether the stored series' small chunks are due to be merged.
     static func isCompactionDue(_ db: Database, seriesKey: Int64) throws -> Bool {
-        let select = try db.cachedStatement(sql: "SELECT small_chunks FROM metric_series WHERE series_key = ?")
-        guard let smallChunks = try Int64.fetchOne(select, arguments: [seriesKey]) else { return false }
-        return try isCompactionDue(db, seriesKey: seriesKey, smallChunks: smallChunks)
-    }
-
-    /// The points held by the series' small chunks (read from the chunk index alone).
-    private static func smallChunkPoints(_ db: Database, seriesKey: Int64) throws -> Int {
-        let select = try db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(point_count), 0) FROM metric_chunks WHERE series_key = ? AND point_count < ?
-            """)
-        return try Int.fetchOne(select, arguments: [seriesKey, largeChunkPoints]) ?? 0
+        let select = try db.cachedStatement(sql: "SELECT small_chunks, small_points FROM metric_series WHERE series_key = ?")
+        guard let row = try Row.fetchOne(select, arguments: [seriesKey]) else { return false }
+        return isCompactionDue(smallChunks: row[0], smallPoints: row[1])
     }
 
     /// A merge of a series' small chunks: the chunks as read, and the chunks that replace them.
@@ -294,8 +292,12 @@ enum MetricWriter {
         let seriesKey: Int64
         let merged: [StoredChunk]
         let replacements: [EncodedChunk]
-        /// How many of the replacements are small.
-        var remainingSmall: Int { replacements.count { $0.count < largeChunkPoints } }
+        /// How many fewer small chunks the series has once the plan is applied.
+        var smallChunksRemoved: Int { merged.count - replacements.count { $0.count < largeChunkPoints } }
+        /// How many fewer points its small chunks hold then.
+        var smallPointsRemoved: Int {
+            merged.reduce(0) { $0 + $1.pointCount } - replacements.reduce(0) { $0 + ($1.count < largeChunkPoints ? $1.count : 0) }
+        }
     }
 
     /// Reads the series' small chunks and encodes their points as few chunks as fit (compressing
@@ -331,7 +333,9 @@ enum MetricWriter {
     static func apply(_ plan: CompactionPlan, _ db: Database) throws -> Bool {
         if plan.merged.isEmpty { return true }
         let delete = try db.cachedStatement(sql: "DELETE FROM metric_chunks WHERE chunk_key = ? AND series_key = ? AND point_count = ? AND data = ?")
-        let update = try db.cachedStatement(sql: "UPDATE metric_series SET small_chunks = small_chunks - ? WHERE series_key = ?")
+        let update = try db.cachedStatement(sql: """
+            UPDATE metric_series SET small_chunks = small_chunks - ?, small_points = small_points - ? WHERE series_key = ?
+            """)
         var applied = true
         try db.inSavepoint {
             for chunk in plan.merged {
@@ -344,7 +348,7 @@ enum MetricWriter {
             for replacement in plan.replacements {
                 try insertChunk(db, seriesKey: plan.seriesKey, replacement)
             }
-            try update.execute(arguments: [plan.merged.count - plan.remainingSmall, plan.seriesKey])
+            try update.execute(arguments: [plan.smallChunksRemoved, plan.smallPointsRemoved, plan.seriesKey])
             return .commit
         }
         return applied

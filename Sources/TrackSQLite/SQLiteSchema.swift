@@ -130,6 +130,16 @@ enum SQLiteSchema {
                 CREATE INDEX tags_by_key_value ON tags(key, value);
                 """)
         }
+        migrator.registerMigration("v4-small-chunk-points") { db in
+            // Writes decide whether a series' small chunks are due to be merged from its row alone.
+            try db.execute(sql: "ALTER TABLE metric_series ADD COLUMN small_points INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: """
+                UPDATE metric_series SET small_points = (
+                    SELECT COALESCE(SUM(point_count), 0) FROM metric_chunks
+                    WHERE metric_chunks.series_key = metric_series.series_key AND point_count < ?
+                );
+                """, arguments: [MetricWriter.largeChunkPoints])
+        }
         return migrator
     }
 }

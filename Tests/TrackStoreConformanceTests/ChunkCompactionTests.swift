@@ -66,19 +66,26 @@ struct ChunkCompactionTests {
     struct ChunkCounts: Equatable {
         var small = 0
         var large = 0
-        /// What the series row says about its small chunks.
+        /// The points the small chunks hold.
+        var smallPoints = 0
+        /// What the series row says about its small chunks: how many, and how many points.
         var recordedSmall = 0
+        var recordedSmallPoints = 0
+
+        /// Whether the series row's account of its small chunks is right.
+        var rowIsExact: Bool { recordedSmall == small && recordedSmallPoints == smallPoints }
     }
 
     static func chunkCounts(_ store: SQLiteTrackingStore, key: String) async throws -> ChunkCounts {
         try await store.pool.read { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT s.small_chunks,
+                SELECT s.small_chunks, s.small_points,
                        (SELECT COUNT(*) FROM metric_chunks c WHERE c.series_key = s.series_key AND c.point_count < ?),
+                       (SELECT COALESCE(SUM(point_count), 0) FROM metric_chunks c WHERE c.series_key = s.series_key AND c.point_count < ?),
                        (SELECT COUNT(*) FROM metric_chunks c WHERE c.series_key = s.series_key AND c.point_count >= ?)
                 FROM metric_series s WHERE s.key = ?
-                """, arguments: [MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints, key])!
-            return ChunkCounts(small: row[1], large: row[2], recordedSmall: row[0])
+                """, arguments: [MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints, key])!
+            return ChunkCounts(small: row[2], large: row[4], smallPoints: row[3], recordedSmall: row[0], recordedSmallPoints: row[1])
         }
     }
 
@@ -104,7 +111,7 @@ struct ChunkCompactionTests {
         // what is left is not due.
         #expect((1...2).contains(counts.large), "\(counts)")
         #expect(try await store.pool.read { db in try !MetricWriter.isCompactionDue(db, seriesKey: Self.seriesKey(db, key: "loss")) })
-        #expect(counts.recordedSmall == counts.small)
+        #expect(counts.rowIsExact, "\(counts)")
         Self.expectExact(try await Self.history(store, run: run, key: "loss"), steps: 0..<10_000)
         // Merged large chunks are in the compressed form (first byte 1), small ones are not.
         let forms = try await store.pool.read { db in
@@ -145,7 +152,7 @@ struct ChunkCompactionTests {
         for key in ["m0", "m1", "m2", "m3"] {
             Self.expectExact(try await Self.history(store, run: run, key: key), steps: 0..<12_000)
             let counts = try await Self.chunkCounts(store, key: key)
-            #expect(counts.recordedSmall == counts.small, "\(key): \(counts)")
+            #expect(counts.rowIsExact, "\(key): \(counts)")
             #expect(counts.large >= 1, "\(key): \(counts)")
             let seriesKey = try await Self.seriesKey(store, key: key)
             #expect(try await store.pool.read { db in try !MetricWriter.isCompactionDue(db, seriesKey: seriesKey) }, "\(key): \(counts)")
@@ -160,7 +167,7 @@ struct ChunkCompactionTests {
         // Fewer points than a merge is due for: the series keeps its small chunks.
         try await Self.log(store, run: run, key: "loss", count: 1_000, batch: 50)
         await store.compactor.settle()
-        #expect(try await Self.chunkCounts(store, key: "loss") == ChunkCounts(small: 20, large: 0, recordedSmall: 20))
+        #expect(try await Self.chunkCounts(store, key: "loss") == ChunkCounts(small: 20, large: 0, smallPoints: 1_000, recordedSmall: 20, recordedSmallPoints: 1_000))
         let seriesKey = try await Self.seriesKey(store, key: "loss")
 
         let plan = try await store.pool.read { db in try MetricWriter.compactionPlan(db, seriesKey: seriesKey) }
@@ -173,7 +180,7 @@ struct ChunkCompactionTests {
             try db.execute(sql: "UPDATE metric_chunks SET data = ? WHERE chunk_key = ?", arguments: [otherBytes, changed.chunkKey])
         }
         #expect(try await store.writer.write { db in try MetricWriter.apply(plan, db) } == false)
-        #expect(try await Self.chunkCounts(store, key: "loss") == ChunkCounts(small: 20, large: 0, recordedSmall: 20))
+        #expect(try await Self.chunkCounts(store, key: "loss") == ChunkCounts(small: 20, large: 0, smallPoints: 1_000, recordedSmall: 20, recordedSmallPoints: 1_000))
         try await store.writer.write { db in
             try db.execute(sql: "UPDATE metric_chunks SET data = ? WHERE chunk_key = ?", arguments: [changed.data, changed.chunkKey])
         }
@@ -209,8 +216,8 @@ struct ChunkCompactionTests {
         }
         // The writer's last merge left one small chunk of 2,560 points, and 40 came after it.
         let counts = try await Self.chunkCounts(store, key: "loss")
-        #expect(counts.recordedSmall == counts.small)
-        #expect(counts.small == 41)
+        #expect(counts.rowIsExact, "\(counts)")
+        #expect(counts.small == 41 && counts.smallPoints == 2_960)
         Self.expectExact(try await Self.history(store, run: run, key: "loss"), steps: 0..<batches * 10)
     }
 }

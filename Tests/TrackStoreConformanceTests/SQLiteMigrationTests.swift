@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TrackCore
+import TrackStorageCodec
 @testable import TrackSQLite
 
 /// Databases written by every earlier schema version open with the current store, keep their
@@ -59,5 +60,82 @@ struct SQLiteMigrationTests {
 
         let applied = try await DatabaseQueue(path: path).read { db in try SQLiteSchema.migrator().appliedMigrations(db) }
         #expect(applied == Self.migrations)
+    }
+
+    /// A store from before series rows counted their small chunks' points: the upgrade counts them
+    /// from the chunks stored, so the next writes merge when due and every point stays.
+    @Test func upgradeCountsThePointsOfStoredSmallChunks() async throws {
+        let path = try Self.temporaryDatabase()
+        let t0: Int64 = 1_700_000_000_000
+        @Sendable func points(_ steps: Range<Int>) -> [MetricPoint] {
+            steps.map { MetricPoint(step: Int64($0), timestamp: t0 + Int64($0), value: Double($0) / 7) }
+        }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteSchema.migrator().migrate(queue, upTo: "v3-search-indexes")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+                    VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', 1, 1);
+                    INSERT INTO runs (run_key, run_id, experiment_id, name, user_id, status, start_time, artifact_uri, lifecycle_stage)
+                    VALUES (1, 'abcdefabcdefabcdefabcdefabcdefab', 0, 'old', 'ada', 'RUNNING', 10,
+                            'mlflow-artifacts:/0/abcdefabcdefabcdefabcdefabcdefab/artifacts', 'active');
+                    """)
+                // One large chunk of 4,096 points, then 30 small ones of 100 (3,000 points).
+                var chunks = [points(0..<4096)]
+                for start in stride(from: 4096, to: 7096, by: 100) { chunks.append(points(start..<start + 100)) }
+                let last = chunks[chunks.count - 1][99]
+                try db.execute(sql: """
+                    INSERT INTO metric_series (series_key, run_key, key, last_step, last_timestamp, last_value_bits, last_value,
+                        min_value, max_value, point_count, min_step, max_step, max_timestamp, small_chunks)
+                    VALUES (1, 1, 'loss', ?, ?, ?, ?, 0, ?, 7096, 0, 7095, ?, 30)
+                    """, arguments: [last.step, last.timestamp, last.value.orderPreservingBits, last.value, last.value, last.timestamp])
+                for chunk in chunks {
+                    let encoded = MetricChunkCodec.encode(chunk, compressed: chunk.count >= MetricWriter.largeChunkPoints)
+                    try db.execute(sql: """
+                        INSERT INTO metric_chunks (series_key, first_timestamp, first_step, first_value_bits,
+                            last_timestamp, last_step, last_value_bits, min_step, max_step, point_count, data)
+                        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [
+                            chunk[0].timestamp, chunk[0].step, chunk[0].value.orderPreservingBits,
+                            chunk[chunk.count - 1].timestamp, chunk[chunk.count - 1].step, chunk[chunk.count - 1].value.orderPreservingBits,
+                            chunk[0].step, chunk[chunk.count - 1].step, chunk.count, Data(encoded),
+                        ])
+                }
+            }
+        }
+        let store = try SQLiteTrackingStore(path: path)
+        let recorded = try await store.pool.read { db in try Row.fetchOne(db, sql: "SELECT small_chunks, small_points FROM metric_series")! }
+        #expect(recorded[0] as Int == 30 && recorded[1] as Int == 3_000)
+
+        // 1,100 more points in 11 requests: the small chunks reach 4,096 points and are merged.
+        for start in stride(from: 7096, to: 8196, by: 100) {
+            try await store.logBatch(
+                runID: "abcdefabcdefabcdefabcdefabcdefab",
+                metrics: points(start..<start + 100).map { Metric(key: "loss", value: $0.value, timestamp: $0.timestamp, step: $0.step) },
+                params: [], tags: []
+            )
+        }
+        await store.compactor.settle()
+        let after = try await store.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT s.small_chunks, s.small_points,
+                       (SELECT COUNT(*) FROM metric_chunks c WHERE c.point_count < ?),
+                       (SELECT COALESCE(SUM(point_count), 0) FROM metric_chunks c WHERE c.point_count < ?),
+                       (SELECT COUNT(*) FROM metric_chunks c WHERE c.point_count >= ?)
+                FROM metric_series s
+                """, arguments: [MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints])!
+        }
+        #expect(after[0] as Int == after[2] as Int && after[1] as Int == after[3] as Int)
+        #expect(after[4] as Int >= 2, "the small chunks were merged")
+        var history: [MetricPoint] = []
+        var token: String?
+        repeat {
+            let page = try await store.metricHistory(runID: "abcdefabcdefabcdefabcdefabcdefab", key: "loss", maxResults: 25_000, pageToken: token)
+            history += page.items
+            token = page.nextPageToken
+        } while token != nil
+        #expect(history.map(\.step) == (0..<8196).map(Int64.init))
+        #expect(history.allSatisfy { $0.value.bitPattern == (Double($0.step) / 7).bitPattern && $0.timestamp == t0 + $0.step })
     }
 }

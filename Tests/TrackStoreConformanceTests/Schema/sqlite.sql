@@ -74,7 +74,7 @@ CREATE TABLE metric_series (
     min_step INTEGER NOT NULL,
     max_step INTEGER NOT NULL,
     max_timestamp INTEGER NOT NULL,
-    small_chunks INTEGER NOT NULL,
+    small_chunks INTEGER NOT NULL, small_points INTEGER NOT NULL DEFAULT 0,
     UNIQUE (run_key, key)
 );
 
