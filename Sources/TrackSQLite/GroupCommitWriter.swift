@@ -39,14 +39,18 @@ final class GroupCommitWriter: Sendable {
     /// The most writes one transaction takes, so that one commit never grows without bound.
     private let maxWritesPerTransaction = 256
     private let commitsAloneWhenIdle: Bool
+    private let afterCommit: @Sendable () -> Void
 
-    /// - Parameter commitsAloneWhenIdle: whether a write that finds the writer idle commits on its
-    ///   caller's thread (see above); off where every commit waits for the disk, which should not
-    ///   hold a caller's thread.
-    init(pool: DatabasePool, runCache: RunCache, commitsAloneWhenIdle: Bool = true) throws {
+    /// - Parameters:
+    ///   - commitsAloneWhenIdle: whether a write that finds the writer idle commits on its
+    ///     caller's thread (see above); off where every commit waits for the disk, which should
+    ///     not hold a caller's thread.
+    ///   - afterCommit: called after each commit, before the callers hear back.
+    init(pool: DatabasePool, runCache: RunCache, commitsAloneWhenIdle: Bool = true, afterCommit: @escaping @Sendable () -> Void = {}) throws {
         self.pool = pool
         self.runCache = runCache
         self.commitsAloneWhenIdle = commitsAloneWhenIdle
+        self.afterCommit = afterCommit
         try pool.writeWithoutTransaction { db in try changedRuns.install(on: db) }
     }
 
@@ -137,6 +141,7 @@ final class GroupCommitWriter: Sendable {
             if case .success = result { result = .failure(error) }
         }
         runCache.invalidate(changedRuns.take())
+        afterCommit()
         let queuedMeanwhile = state.withLock { state -> Bool in
             if state.pending.isEmpty {
                 state.draining = false
@@ -175,6 +180,7 @@ final class GroupCommitWriter: Sendable {
                     }
                 }
                 runCache.invalidate(changedRuns.take())
+                afterCommit()
                 for completion in completions { completion.finish() }
             } catch {
                 runCache.invalidate(changedRuns.take())

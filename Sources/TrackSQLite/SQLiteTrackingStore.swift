@@ -18,6 +18,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     let writer: GroupCommitWriter
     let runCache: RunCache
     let compactor: ChunkCompactor
+    let checkpointer: WALCheckpointer
     let logger: Logger
 
     /// About how many bytes of loaded runs are kept for searches and run pages that show them again.
@@ -46,7 +47,11 @@ public final class SQLiteTrackingStore: TrackingStore {
             try SQLiteSchema.migrator().migrate(pool)
             try pool.write { db in try Self.ensureDefaultExperiment(db) }
             runCache = RunCache(byteBudget: runCacheBytes)
-            writer = try GroupCommitWriter(pool: pool, runCache: runCache, commitsAloneWhenIdle: durability == .process)
+            let checkpointer = try WALCheckpointer(path: path, logger: logger)
+            self.checkpointer = checkpointer
+            writer = try GroupCommitWriter(
+                pool: pool, runCache: runCache, commitsAloneWhenIdle: durability == .process, afterCommit: checkpointer.committed
+            )
             compactor = ChunkCompactor(pool: pool, writer: writer, logger: logger)
         } catch {
             throw Self.translate(error, logger: logger)
