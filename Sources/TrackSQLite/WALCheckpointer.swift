@@ -13,18 +13,17 @@ import Synchronization
 /// the writer's transactions can find the whole log copied, which lets the next transaction start
 /// the log over instead of growing it.
 final class WALCheckpointer: Sendable {
+    /// How long after a commit the checkpoint runs; commits meanwhile share it.
+    private static let delay = DispatchTimeInterval.milliseconds(50)
     private let connection: DatabaseQueue
-    private let delay: DispatchTimeInterval
     private let logger: Logger
     private let scheduled = Mutex(false)
     private let queue = DispatchQueue(label: "track.store.sqlite.checkpointer")
 
-    /// - Parameter delay: how long after a commit the checkpoint runs; commits meanwhile share it.
-    init(path: String, delay: DispatchTimeInterval = .milliseconds(50), logger: Logger) throws {
+    init(path: String, logger: Logger) throws {
         var configuration = Configuration()
         configuration.label = "track.store.sqlite.checkpointer"
         connection = try DatabaseQueue(path: path, configuration: configuration)
-        self.delay = delay
         self.logger = logger
     }
 
@@ -36,7 +35,7 @@ final class WALCheckpointer: Sendable {
             return true
         }
         if schedule {
-            queue.asyncAfter(deadline: .now() + delay) { self.checkpoint() }
+            queue.asyncAfter(deadline: .now() + Self.delay) { self.checkpoint() }
         }
     }
 

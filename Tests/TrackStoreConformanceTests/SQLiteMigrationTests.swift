@@ -117,24 +117,10 @@ struct SQLiteMigrationTests {
             )
         }
         await store.compactor.settle()
-        let after = try await store.pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT s.small_chunks, s.small_points,
-                       (SELECT COUNT(*) FROM metric_chunks c WHERE c.point_count < ?),
-                       (SELECT COALESCE(SUM(point_count), 0) FROM metric_chunks c WHERE c.point_count < ?),
-                       (SELECT COUNT(*) FROM metric_chunks c WHERE c.point_count >= ?)
-                FROM metric_series s
-                """, arguments: [MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints, MetricWriter.largeChunkPoints])!
-        }
-        #expect(after[0] as Int == after[2] as Int && after[1] as Int == after[3] as Int)
-        #expect(after[4] as Int >= 2, "the small chunks were merged")
-        var history: [MetricPoint] = []
-        var token: String?
-        repeat {
-            let page = try await store.metricHistory(runID: "abcdefabcdefabcdefabcdefabcdefab", key: "loss", maxResults: 25_000, pageToken: token)
-            history += page.items
-            token = page.nextPageToken
-        } while token != nil
+        let after = try await ChunkCompactionTests.chunkCounts(store, key: "loss")
+        #expect(after.rowIsExact, "\(after)")
+        #expect(after.large >= 2, "the small chunks were merged: \(after)")
+        let history = try await ChunkCompactionTests.history(store, run: "abcdefabcdefabcdefabcdefabcdefab", key: "loss")
         #expect(history.map(\.step) == (0..<8196).map(Int64.init))
         #expect(history.allSatisfy { $0.value.bitPattern == (Double($0.step) / 7).bitPattern && $0.timestamp == t0 + $0.step })
     }
