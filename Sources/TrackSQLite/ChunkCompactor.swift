@@ -6,14 +6,17 @@ import Synchronization
 /// Merges series' small chunks into large, compressed ones outside the write transaction.
 ///
 /// A write that leaves a series with enough small chunks names it here after its commit. A thread
-/// of its own (so that busy request threads do not hold merges back) reads such a series' small
-/// chunks, one series at a time, decodes, sorts and compresses their points without holding the
-/// writer, then hands the writer only the swap, without waiting for its commit: delete exactly
-/// the chunks it read, insert the merged ones (``MetricWriter/apply(_:_:)``). A swap whose chunks changed
-/// meanwhile stores nothing. The swap's transaction also decides whether the series is due
-/// again (writes that found it queued did not name it): if so it stays queued, and if not it
-/// leaves the queue there, so that the next write to it judges for itself. Readers see the
-/// series whole before and after the swap, and the same points either way.
+/// of its own (so that busy request threads do not hold merges back) reads such series' small
+/// chunks, decodes, sorts and compresses their points without holding the writer, then hands the
+/// writer only the swaps, without waiting for their commit: delete exactly the chunks it read,
+/// insert the merged ones (``MetricWriter/apply(_:_:)``). A swap whose chunks changed meanwhile
+/// stores nothing. The series queued together (up to ``maxSeriesPerSwap`` and
+/// ``maxPointsPerSwap``) are swapped in one write: series logged by the same requests have their
+/// small chunks on the same pages, so their deletes rewrite each page once rather than once per
+/// series. The swaps' transaction also decides whether each series is due again (writes that
+/// found it queued did not name it): if so it stays queued, and if not it leaves the queue there,
+/// so that the next write to it judges for itself. Readers see each series whole before and after
+/// its swap, and the same points either way.
 final class ChunkCompactor: Sendable {
     private struct State {
         /// Series named and not yet merged, in the order they were named.
@@ -76,9 +79,14 @@ final class ChunkCompactor: Sendable {
         }
     }
 
+    /// The most series one write swaps, and the most points their merges hold together (which
+    /// bounds the memory a batch of plans takes).
+    static let maxSeriesPerSwap = 16
+    static let maxPointsPerSwap = 65536
+
     private func drain() {
-        while let seriesKey = next() {
-            compact(seriesKey)
+        while let batch = nextBatch() {
+            compact(batch)
         }
     }
 
@@ -87,37 +95,59 @@ final class ChunkCompactor: Sendable {
         _ = state.withLock { $0.queued.remove(seriesKey) }
     }
 
-    private func next() -> Int64? {
+    /// The next series to merge together, or nil when none are pending.
+    private func nextBatch() -> [Int64]? {
         state.withLock { state in
             if state.pending.isEmpty {
                 state.running = false
                 return nil
             }
-            return state.pending.removeFirst()
+            let count = Swift.min(state.pending.count, Self.maxSeriesPerSwap)
+            let batch = Array(state.pending.prefix(count))
+            state.pending.removeFirst(count)
+            return batch
         }
     }
 
-    /// Plans the series' merge and hands its swap to the writer without waiting for the commit,
-    /// so that the next series is read and compressed meanwhile.
-    private func compact(_ seriesKey: Int64) {
-        let plan: MetricWriter.CompactionPlan
-        do {
-            plan = try pool.read { db in try MetricWriter.compactionPlan(db, seriesKey: seriesKey) }
-        } catch {
-            failed(seriesKey, error)
-            return
+    /// Plans the series' merges and hands their swaps to the writer as one write without waiting
+    /// for the commit, so that the next series are read and compressed meanwhile. Series past
+    /// the batch's point budget go back to the front of the queue.
+    private func compact(_ batch: [Int64]) {
+        var plans: [MetricWriter.CompactionPlan] = []
+        var points = 0
+        for (index, seriesKey) in batch.enumerated() {
+            if index > 0, points >= Self.maxPointsPerSwap {
+                let rest = Array(batch[index...])
+                state.withLock { $0.pending.insert(contentsOf: rest, at: 0) }
+                break
+            }
+            do {
+                let plan = try pool.read { db in try MetricWriter.compactionPlan(db, seriesKey: seriesKey) }
+                points += plan.merged.reduce(0) { $0 + $1.pointCount }
+                plans.append(plan)
+            } catch {
+                failed(seriesKey, error)
+            }
         }
+        if plans.isEmpty { return }
+        let swaps = plans
         state.withLock { $0.swapsInFlight += 1 }
         writer.write({ [self] db in
-            try MetricWriter.apply(plan, db)
-            let due = try MetricWriter.isCompactionDue(db, seriesKey: seriesKey)
-            if !due { dequeue(seriesKey) }
-            return due
+            var dueAgain: [Int64] = []
+            for plan in swaps {
+                try MetricWriter.apply(plan, db)
+                if try MetricWriter.isCompactionDue(db, seriesKey: plan.seriesKey) {
+                    dueAgain.append(plan.seriesKey)
+                } else {
+                    dequeue(plan.seriesKey)
+                }
+            }
+            return dueAgain
         }, finish: { [self] result in
             state.withLock { $0.swapsInFlight -= 1 }
             switch result {
-            case .success(let dueAgain): if dueAgain { schedule(again: seriesKey) }
-            case .failure(let error): failed(seriesKey, error)
+            case .success(let dueAgain): for seriesKey in dueAgain { schedule(again: seriesKey) }
+            case .failure(let error): for plan in swaps { failed(plan.seriesKey, error) }
             }
         })
     }

@@ -140,6 +140,17 @@ enum SQLiteSchema {
                 );
                 """, arguments: [MetricWriter.largeChunkPoints])
         }
+        migrator.registerMigration("v5-narrow-chunk-index") { db in
+            // Every write adds an entry to its series' part of this index, so each transaction
+            // writes about one index page per series it touches: a narrow entry puts more series
+            // on a page. Bounds beyond the newest timestamp are read from the chunk rows, whose
+            // leading columns lie before the data. Ordered by the newest timestamp, a write
+            // reaching back into stored time finds the chunks it may overlap at the series' end.
+            try db.execute(sql: """
+                DROP INDEX metric_chunks_by_series;
+                CREATE INDEX metric_chunks_by_series ON metric_chunks(series_key, last_timestamp);
+                """)
+        }
         return migrator
     }
 }

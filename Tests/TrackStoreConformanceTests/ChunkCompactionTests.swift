@@ -199,6 +199,50 @@ struct ChunkCompactionTests {
         #expect(try await Self.chunkCounts(store, key: "loss").small == 1)
     }
 
+    /// Series that become due in the same write are merged together, in writes of at most
+    /// ``ChunkCompactor/maxSeriesPerSwap`` series and about ``ChunkCompactor/maxPointsPerSwap``
+    /// points: series past either bound wait for the next write, and every one is merged.
+    @Test func seriesDueTogetherAreAllMergedWithinTheBatchBounds() async throws {
+        let (store, run, directory) = try await Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let runKey = try await store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT run_key FROM runs WHERE run_id = ?", arguments: [run])! }
+        /// `requests` writes each holding `steps` points of every key, stored and scheduled as
+        /// the logging path does (without its limit of 1,000 metrics per request).
+        func log(keys: [String], requests: Int, steps: Int) async throws {
+            for request in 0..<requests {
+                let range = request * steps..<(request + 1) * steps
+                let prepared = MetricWriter.prepare(keys.flatMap { key in
+                    range.map { Metric(key: key, value: Self.value($0), timestamp: Self.t0 + Int64($0), step: Int64($0)) }
+                })
+                let compactor = store.compactor
+                let due = try await store.writer.write { db in
+                    try MetricWriter.insert(db, runKey: runKey, series: prepared, alreadyQueued: compactor.isQueued)
+                }
+                compactor.schedule(due)
+            }
+        }
+        // More series than one write swaps: 20 keys due in the same write (64 chunks of 50).
+        let many = (0..<20).map { "many\($0)" }
+        #expect(many.count > ChunkCompactor.maxSeriesPerSwap)
+        try await log(keys: many, requests: MetricWriter.maxSmallChunks, steps: 50)
+        // Series whose merges reach the point budget two at a time: 16 chunks of 4,095 points.
+        let large = ["large0", "large1", "large2"]
+        #expect(2 * MetricWriter.compactionTrigger * (MetricWriter.largeChunkPoints - 1) >= ChunkCompactor.maxPointsPerSwap)
+        try await log(keys: large, requests: MetricWriter.compactionTrigger, steps: MetricWriter.largeChunkPoints - 1)
+        await store.compactor.settle()
+
+        for (keys, points) in [(many, MetricWriter.maxSmallChunks * 50), (large, MetricWriter.compactionTrigger * (MetricWriter.largeChunkPoints - 1))] {
+            for key in keys {
+                let counts = try await Self.chunkCounts(store, key: key)
+                #expect(counts.rowIsExact, "\(key): \(counts)")
+                #expect(counts.small <= 1, "\(key) was merged: \(counts)")
+                let seriesKey = try await Self.seriesKey(store, key: key)
+                #expect(try await store.pool.read { db in try !MetricWriter.isCompactionDue(db, seriesKey: seriesKey) }, "\(key): \(counts)")
+                Self.expectExact(try await Self.history(store, run: run, key: key), steps: 0..<points)
+            }
+        }
+    }
+
     /// When the merges outside the transaction do not keep up, the writer merges a series itself
     /// once it holds ``MetricWriter/inlineCompactionLimit`` small chunks: readers never face more.
     @Test func aSeriesWhoseMergesFallBehindIsMergedByTheWriter() async throws {

@@ -55,10 +55,7 @@ CREATE TABLE metric_chunks (
     data BLOB NOT NULL
 );
 
-CREATE INDEX metric_chunks_by_series ON metric_chunks(
-    series_key, first_timestamp, first_step, first_value_bits,
-    last_timestamp, last_step, last_value_bits, min_step, max_step, point_count
-);
+CREATE INDEX metric_chunks_by_series ON metric_chunks(series_key, last_timestamp);
 
 CREATE TABLE metric_series (
     series_key INTEGER PRIMARY KEY,
