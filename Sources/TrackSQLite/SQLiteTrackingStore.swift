@@ -39,11 +39,17 @@ public final class SQLiteTrackingStore: TrackingStore {
             // MLflow's LIKE is case-sensitive; ILIKE is spelled lower(x) LIKE lower(y).
             try db.execute(sql: "PRAGMA case_sensitive_like = ON")
             try db.execute(sql: "PRAGMA cache_size = -16000")
+            // Every write runs in a savepoint, whose undo pages (the sub-journal) would otherwise
+            // go to a temporary file on disk past 64 KB: a merge's deletes touch more than that.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // Keep the WAL file from staying large after a burst of writes.
             try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Opening WAL mode, the pool sets `synchronous = NORMAL` on its writer after
+            // `prepareDatabase` ran: the durability asked for is set again on that connection.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try SQLiteSchema.migrator().migrate(pool)
             try pool.write { db in try Self.ensureDefaultExperiment(db) }
             runCache = RunCache(byteBudget: runCacheBytes)
