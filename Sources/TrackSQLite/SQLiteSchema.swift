@@ -151,6 +151,12 @@ enum SQLiteSchema {
                 CREATE INDEX metric_chunks_by_series ON metric_chunks(series_key, last_timestamp);
                 """)
         }
+        migrator.registerMigration("v6-drop-metric-key-index") { db in
+            // No query reads series by key alone (searches and run pages look series up by run and
+            // key), while every write changed this index's entry of each series it touched, as
+            // its latest value moved.
+            try db.execute(sql: "DROP INDEX metric_series_by_key")
+        }
         return migrator
     }
 }

@@ -75,8 +75,6 @@ CREATE TABLE metric_series (
     UNIQUE (run_key, key)
 );
 
-CREATE INDEX metric_series_by_key ON metric_series(key, last_value);
-
 CREATE TABLE model_references (
     run_key INTEGER NOT NULL REFERENCES runs(run_key) ON DELETE CASCADE,
     direction TEXT NOT NULL,
