@@ -123,7 +123,7 @@ final class ChunkCompactor: Sendable {
             }
             do {
                 let plan = try pool.read { db in try MetricWriter.compactionPlan(db, seriesKey: seriesKey) }
-                points += plan.merged.reduce(0) { $0 + $1.pointCount }
+                points += plan.mergedPoints
                 plans.append(plan)
             } catch {
                 failed(seriesKey, error)

@@ -294,9 +294,11 @@ enum MetricWriter {
         let replacements: [EncodedChunk]
         /// How many fewer small chunks the series has once the plan is applied.
         var smallChunksRemoved: Int { merged.count - replacements.count { $0.count < largeChunkPoints } }
+        /// The points of the chunks it merges.
+        var mergedPoints: Int { merged.reduce(0) { $0 + $1.pointCount } }
         /// How many fewer points its small chunks hold then.
         var smallPointsRemoved: Int {
-            merged.reduce(0) { $0 + $1.pointCount } - replacements.reduce(0) { $0 + ($1.count < largeChunkPoints ? $1.count : 0) }
+            mergedPoints - replacements.reduce(0) { $0 + ($1.count < largeChunkPoints ? $1.count : 0) }
         }
     }
 
