@@ -105,37 +105,37 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func double(_ v: Double) {
-        if v.isFinite {
-            let comma = needsComma
-            var ok = true
-            appendToken(capacity: 48) { p in
-                var j = 0
-                if comma {
-                    p[0] = UInt8(ascii: ",")
-                    j = 1
-                }
-                // Double's TextOutputStreamable conformance hands its shortest round-trip digits
-                // to the stream as ASCII bytes (via `_writeASCII`), so no String is allocated.
-                var sink = StackSink(start: p + j, capacity: 47)
-                v.write(to: &sink)
-                ok = !sink.overflowed
-                return ok ? j + sink.count : 0
+        let comma = needsComma
+        appendToken(capacity: 1 + Self.maxDoubleBytes) { p in
+            var j = 0
+            if comma {
+                p[0] = UInt8(ascii: ",")
+                j = 1
             }
-            if !ok {  // not expected: Swift prints at most 24 characters
-                separate()
-                bytes.append(contentsOf: v.description.utf8)
-            }
-        } else {
-            separate()
-            if v.isNaN {
-                appendStatic("\"NaN\"")
-            } else if v < 0 {
-                appendStatic("\"-Infinity\"")
-            } else {
-                appendStatic("\"Infinity\"")
-            }
+            return j + Self.formatDouble(v, into: p + j)
         }
         needsComma = true
+    }
+
+    /// The most bytes ``formatDouble(_:into:)`` writes.
+    static let maxDoubleBytes = 32
+
+    /// Writes `v` as the writer writes a double (see the type's notes) at `out`, which has room
+    /// for ``maxDoubleBytes``; returns the length.
+    @inline(__always)
+    static func formatDouble(_ v: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard v.isFinite else {
+            let text: StaticString = v.isNaN ? "\"NaN\"" : (v < 0 ? "\"-Infinity\"" : "\"Infinity\"")
+            out.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            return text.utf8CodeUnitCount
+        }
+        // Double's TextOutputStreamable conformance hands its shortest round-trip digits to the
+        // stream as ASCII bytes (via `_writeASCII`), so no String is allocated. Swift prints at
+        // most 24 characters.
+        var sink = StackSink(start: out, capacity: maxDoubleBytes)
+        v.write(to: &sink)
+        precondition(!sink.overflowed, "a Double printed longer than \(maxDoubleBytes) bytes")
+        return sink.count
     }
 
     public mutating func bool(_ v: Bool) {
@@ -154,6 +154,19 @@ public struct JSONWriter: Sendable {
     public mutating func raw(_ fragment: some Sequence<UInt8>) {
         separate()
         bytes.append(contentsOf: fragment)
+        needsComma = true
+    }
+
+    /// Lets `fill` write one or more values (already separated from each other) straight into
+    /// the buffer, after a comma if one is due: it gets room for `capacity` bytes and returns how
+    /// many it wrote.
+    public mutating func appendRaw(capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Int) {
+        separate()
+        bytes.append(addingCapacity: capacity) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                initialized = fill(UnsafeMutableRawBufferPointer(buffer))
+            }
+        }
         needsComma = true
     }
 
@@ -298,7 +311,7 @@ public struct JSONWriter: Sendable {
 
     /// Writes the decimal form of `v` at `out` (at most 20 bytes); returns the length.
     @inline(__always)
-    private static func formatInt(_ v: Int64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    static func formatInt(_ v: Int64, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var m = v.magnitude
         // Number of digits from the bit length (1233/4096 ~ log10(2)), corrected by one compare.
         let bits = 64 - (m | 1).leadingZeroBitCount

@@ -65,16 +65,6 @@ extension JSONWriter {
         endObject()
     }
 
-    /// A metric point of the series `key`.
-    public mutating func metricPoint(_ point: MetricPoint, key metricKey: String) {
-        beginObject()
-        key("key"); string(metricKey)
-        key("value"); double(point.value)
-        key("timestamp"); int(point.timestamp)
-        key("step"); int(point.step)
-        endObject()
-    }
-
     public mutating func keyValues(_ name: String, _ items: [KeyValue]) {
         if items.isEmpty { return }
         key(name); beginArray()

@@ -12,15 +12,8 @@ struct MetricRoutes<Store: TrackingStore> {
             let key = try parameters.requiredString("metric_key")
             let maxResults = try parameters.int("max_results") ?? 25000
             let page = try await store.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: try parameters.string("page_token"))
-            return JSONResponse.make(capacity: 64 + page.items.count * (key.utf8.count + 72)) { writer in
-                writer.beginObject()
-                if !page.items.isEmpty {
-                    writer.key("metrics"); writer.beginArray()
-                    for point in page.items { writer.metricPoint(point, key: key) }
-                    writer.endArray()
-                }
+            return JSONResponse.metricPoints(page.items, encoder: MetricPointEncoder(key: key)) { writer in
                 if let token = page.nextPageToken { writer.key("next_page_token"); writer.string(token) }
-                writer.endObject()
             }
         }
         // What MLflow's own UI asks for charts: a sampled history of one or more runs.
@@ -44,15 +37,7 @@ struct MetricRoutes<Store: TrackingStore> {
                 writer.beginObject()
                 writer.key("metrics"); writer.beginArray()
                 for (runID, points) in all {
-                    for point in points {
-                        writer.beginObject()
-                        writer.key("key"); writer.string(key)
-                        writer.key("value"); writer.double(point.value)
-                        writer.key("timestamp"); writer.int(point.timestamp)
-                        writer.key("step"); writer.int(point.step)
-                        writer.key("run_id"); writer.string(runID)
-                        writer.endObject()
-                    }
+                    MetricPointEncoder(key: key, trailing: [("run_id", runID)]).append(points, to: &writer)
                 }
                 writer.endArray()
                 writer.endObject()
