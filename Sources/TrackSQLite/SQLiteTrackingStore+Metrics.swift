@@ -27,6 +27,17 @@ extension SQLiteTrackingStore {
         }
     }
 
+    public func metricSeriesRevision(runID: String, key: String) async throws -> MetricSeriesRevision? {
+        try Validation.validateRunID(runID)
+        return try await read { db in
+            let run = try Self.runRow(db, runID: runID)
+            return try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT series_key, point_count FROM metric_series WHERE run_key = ? AND key = ?"),
+                arguments: [run.runKey, key]
+            ).map { MetricSeriesRevision(series: $0[0], points: $0[1]) }
+        }
+    }
+
     public func downsampledSeries(_ query: SeriesQuery) async throws -> [MetricPoint] {
         try Validation.validateRunID(query.runID)
         if query.maxPoints < 4 || query.maxPoints > 100_000 {

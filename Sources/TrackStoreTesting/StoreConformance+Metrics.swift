@@ -11,6 +11,7 @@ extension StoreConformance {
             ("metrics.historyOfNeverLoggedKeyIsEmpty", { try await $0.historyOfNeverLoggedKeyIsEmpty() }),
             ("metrics.historyOfUnknownRunNotFound", { try await $0.historyOfUnknownRunNotFound() }),
             ("metrics.historyIsPerRunAndKey", { try await $0.historyIsPerRunAndKey() }),
+            ("metrics.seriesRevisionChangesWithItsPointsOnly", { try await $0.seriesRevisionChangesWithItsPointsOnly() }),
             ("metrics.downsampleReturnsAllWhenSmall", { try await $0.downsampleReturnsAllWhenSmall() }),
             ("metrics.downsampleBoundsLargeSeries", { try await $0.downsampleBoundsLargeSeries() }),
             ("metrics.downsampleBoundsExtremeSteps", { try await $0.downsampleBoundsExtremeSteps() }),
@@ -214,6 +215,32 @@ extension StoreConformance {
         let store = try await makeStore()
         try await expectError("metricHistory of an unknown run", code: .resourceDoesNotExist) {
             try await store.metricHistory(runID: Self.unknownRunID, key: "m", maxResults: 10, pageToken: nil)
+        }
+    }
+
+    /// The revision a read-ahead page is checked against: it moves when a point is added to its
+    /// series and with nothing else.
+    func seriesRevisionChangesWithItsPointsOnly() async throws {
+        let store = try await makeStore()
+        let id = try await makeRun(store).info.runID
+        let other = try await makeRun(store).info.runID
+        try expectEqual(try await store.metricSeriesRevision(runID: id, key: "a"), nil, "revision of a series never logged")
+        try await logSeries(store, id, "a", (0..<1500).map { MetricPoint(step: Int64($0), timestamp: 1000 + Int64($0), value: Double($0)) })
+        let first = try await store.metricSeriesRevision(runID: id, key: "a")
+        if first == nil { throw ConformanceFailure("expected a revision once 'a' has points") }
+        try await log(store, id, metrics: [Metric(key: "b", value: 1, timestamp: 5000)])
+        try await log(store, other, metrics: [Metric(key: "a", value: 1, timestamp: 5000)])
+        try await log(store, id, metrics: [Metric(key: "a", value: 3, timestamp: 1003, step: 3)])  // an exact duplicate: not stored
+        try expectEqual(try await store.metricSeriesRevision(runID: id, key: "a"), first, "revision after writes to other series and a duplicate")
+        try await log(store, id, metrics: [Metric(key: "a", value: 7.5, timestamp: 1003, step: 3)])  // inside the stored range
+        let second = try await store.metricSeriesRevision(runID: id, key: "a")
+        if second == first { throw ConformanceFailure("expected a new revision after a point was added inside the series' range") }
+        try await log(store, id, metrics: [Metric(key: "a", value: 0, timestamp: 9000, step: 9000)])
+        if try await store.metricSeriesRevision(runID: id, key: "a") == second {
+            throw ConformanceFailure("expected a new revision after a point was added at the series' end")
+        }
+        try await expectError("metricSeriesRevision of an unknown run", code: .resourceDoesNotExist) {
+            try await store.metricSeriesRevision(runID: Self.unknownRunID, key: "a")
         }
     }
 

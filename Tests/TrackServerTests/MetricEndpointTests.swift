@@ -193,6 +193,36 @@ struct MetricEndpointTests {
         }
     }
 
+    /// The server prepares the next page while the client reads one; a point added meanwhile
+    /// must be in the page the client gets next, as if nothing had been prepared.
+    @Test func aPageReadAheadIsNotAnsweredOnceItsSeriesHasChanged() async throws {
+        try await withTrackServer { api throws in
+            let id = try await api.createRun()
+            try await api.logSeries(id, "s", (0..<3000).map { (step: Int64($0), value: Double($0)) })
+            let first = try await Self.history(api, id, "s", maxResults: 1000)
+            #expect(first.object["metrics"]?.arrayValue?.count == 1000)
+            var token = try #require(first.object["next_page_token"]?.stringValue)
+            // Time for the second page to be prepared (the check below holds either way).
+            try await Task.sleep(for: .milliseconds(300))
+            expectEmptyOK(try await api.logMetric(id, "s", 0.25, timestamp: 1_700_000_001_500, step: 1500))
+
+            let second = try await Self.history(api, id, "s", maxResults: 1000, pageToken: token)
+            let page = second.object["metrics"]?.arrayValue ?? []
+            #expect(page.count == 1000)
+            #expect(page.contains(["key": "s", "value": 0.25, "timestamp": 1_700_000_001_500, "step": 1500]), "the point added after the first page")
+            var collected = (first.object["metrics"]?.arrayValue ?? []) + page
+            token = try #require(second.object["next_page_token"]?.stringValue)
+            while true {
+                let reply = try await Self.history(api, id, "s", maxResults: 1000, pageToken: token)
+                collected += reply.object["metrics"]?.arrayValue ?? []
+                guard let next = reply.object["next_page_token"]?.stringValue else { break }
+                token = next
+            }
+            #expect(collected.count == 3001)
+            #expect(collected.compactMap { $0["step"]?.int64Value } == ((0...1500).map(Int64.init) + (1500..<3000).map(Int64.init)))
+        }
+    }
+
     @Test func historyWithMaxResultsOneGivesAToken() async throws {
         try await withTrackServer { api throws in
             let id = try await api.createRun()

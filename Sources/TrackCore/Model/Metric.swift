@@ -54,3 +54,14 @@ public struct MetricSummary: Sendable, Equatable {
         self.count = count
     }
 }
+
+/// Which series, and how many points it held: see ``TrackingStore/metricSeriesRevision(runID:key:)``.
+public struct MetricSeriesRevision: Sendable, Hashable {
+    public var series: Int64
+    public var points: Int64
+
+    public init(series: Int64, points: Int64) {
+        self.series = series
+        self.points = points
+    }
+}

@@ -59,6 +59,10 @@ public protocol TrackingStore: Sendable {
 
     /// Every stored point of a series, ordered by `(timestamp, step, value)`, in pages.
     func metricHistory(runID: String, key: String, maxResults: Int, pageToken: String?) async throws -> Page<MetricPoint>
+    /// What changes whenever a point is added to the series (nil while the run has no such
+    /// series): a page read earlier is what a read now returns while this stays the same.
+    /// - Throws: `RESOURCE_DOES_NOT_EXIST` for an unknown run, as ``metricHistory(runID:key:maxResults:pageToken:)``.
+    func metricSeriesRevision(runID: String, key: String) async throws -> MetricSeriesRevision?
     /// At most `maxPoints` points of a series in a step range, ordered by step, keeping the
     /// first, last, minimum and maximum point of every bucket.
     func downsampledSeries(_ query: SeriesQuery) async throws -> [MetricPoint]

@@ -14,7 +14,7 @@ enum JSONResponse {
     /// `{"metrics":[…],…}`: the points written by `encoder` straight into the answer's buffer
     /// (no copy, no regrowth, however long the page), then the members `more` writes. With no
     /// points the `metrics` member is left out, as MLflow leaves out empty lists.
-    static func metricPoints(_ points: [MetricPoint], encoder: MetricPointEncoder, more: (inout JSONWriter) -> Void = { _ in }) -> Response {
+    static func metricPointsBody(_ points: [MetricPoint], encoder: MetricPointEncoder, more: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
         var members = JSONWriter(capacity: 128)
         members.beginObject()
         more(&members)
@@ -31,7 +31,12 @@ enum JSONResponse {
         }
         buffer.writeBytes(extra)
         buffer.writeInteger(UInt8(ascii: "}"))
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
+        return buffer
+    }
+
+    /// An answer whose JSON is already in `buffer`.
+    static func body(_ buffer: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
     }
 
     static func bytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {

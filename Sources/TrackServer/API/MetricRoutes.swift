@@ -5,16 +5,19 @@ import TrackCore
 /// `metrics/get-history` and the downsampled views.
 struct MetricRoutes<Store: TrackingStore> {
     let store: Store
+    let readAhead: HistoryReadAhead<Store>
+
+    init(store: Store) {
+        self.store = store
+        readAhead = HistoryReadAhead(store: store)
+    }
 
     func register(on api: inout APIRouter) {
         api.on(.get, "metrics/get-history") { parameters, _, _ in
             let runID = try parameters.runID()
             let key = try parameters.requiredString("metric_key")
             let maxResults = try parameters.int("max_results") ?? 25000
-            let page = try await store.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: try parameters.string("page_token"))
-            return JSONResponse.metricPoints(page.items, encoder: MetricPointEncoder(key: key)) { writer in
-                if let token = page.nextPageToken { writer.key("next_page_token"); writer.string(token) }
-            }
+            return try await readAhead.answer(.init(runID: runID, key: key, maxResults: maxResults, pageToken: try parameters.string("page_token")))
         }
         // What MLflow's own UI asks for charts: a sampled history of one or more runs.
         api.on(.get, "metrics/get-history-bulk-interval") { parameters, _, _ in
