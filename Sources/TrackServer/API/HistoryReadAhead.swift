@@ -78,9 +78,9 @@ final class HistoryReadAhead<Store: TrackingStore>: Sendable {
         let bytes = MetricPointEncoder(key: request.key).maxBytes(points: request.maxResults)
         let now = ContinuousClock.now
         let store = self.store
-        entries.withLock { entries in
+        let added = entries.withLock { entries -> Bool in
             entries = entries.filter { $0.value.expires > now }
-            guard entries[request] == nil, entries.values.reduce(bytes, { $0 + $1.bytes }) <= byteLimit else { return }
+            guard entries[request] == nil, entries.values.reduce(bytes, { $0 + $1.bytes }) <= byteLimit else { return false }
             let page = Task { () -> Prepared? in
                 // The revision is read first: a point added between the two reads leaves the
                 // page newer than its revision, and so unused, never older.
@@ -90,6 +90,22 @@ final class HistoryReadAhead<Store: TrackingStore>: Sendable {
                 return Prepared(revision: revision, body: Self.encode(page, key: request.key), nextPageToken: page.nextPageToken)
             }
             entries[request] = Entry(page: page, bytes: bytes, expires: now + lifetime)
+            return true
+        }
+        // An idle server lets its prepared pages go too, whether or not anything asks again.
+        if added {
+            Task { [lifetime] in
+                try? await Task.sleep(for: lifetime)
+                self.dropExpired()
+            }
         }
     }
+
+    private func dropExpired() {
+        let now = ContinuousClock.now
+        entries.withLock { $0 = $0.filter { $0.value.expires > now } }
+    }
+
+    /// How many pages are prepared or being prepared.
+    var preparedPages: Int { entries.withLock { $0.count } }
 }
