@@ -157,6 +157,50 @@ enum SQLiteSchema {
             // its latest value moved.
             try db.execute(sql: "DROP INDEX metric_series_by_key")
         }
+        migrator.registerMigration("v7-logged-models") { db in
+            // Model metrics keep the latest value per key, run and dataset (`''` when none);
+            // values are kept as their bits, so NaN survives.
+            try db.execute(sql: """
+                CREATE TABLE logged_models (
+                    model_key INTEGER PRIMARY KEY,
+                    model_id TEXT NOT NULL UNIQUE,
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+                    name TEXT NOT NULL,
+                    artifact_uri TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    status_message TEXT,
+                    model_type TEXT,
+                    source_run_id TEXT,
+                    creation_time INTEGER NOT NULL,
+                    last_update_time INTEGER NOT NULL,
+                    lifecycle_stage TEXT NOT NULL DEFAULT 'active'
+                );
+                CREATE INDEX logged_models_by_experiment ON logged_models(experiment_id, lifecycle_stage);
+                CREATE TABLE logged_model_tags (
+                    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_key, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE logged_model_params (
+                    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_key, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE logged_model_metrics (
+                    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    dataset_name TEXT NOT NULL,
+                    dataset_digest TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    step INTEGER NOT NULL,
+                    value_bits INTEGER NOT NULL,
+                    PRIMARY KEY (model_key, key, run_id, dataset_name, dataset_digest)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -2,7 +2,7 @@ import GRDB
 import TrackCore
 
 extension SQLiteTrackingStore {
-    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
+    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelMetrics: [LoggedModelMetric]) async throws {
         try Validation.validateRunID(runID)
         try Validation.validateBatch(metrics: metrics.count, params: params, tags: tags.count)
         try Self.validateMetrics(metrics)
@@ -19,7 +19,9 @@ extension SQLiteTrackingStore {
             let run = try Self.activeRunRow(db, runID: runID)
             try Self.insertParams(db, run: run, runID: runID, params: params)
             try Self.upsertTags(db, runKey: run.runKey, tags: tags)
-            return try MetricWriter.insert(db, runKey: run.runKey, series: series, alreadyQueued: compactor.isQueued)
+            let due = try MetricWriter.insert(db, runKey: run.runKey, series: series, alreadyQueued: compactor.isQueued)
+            try Self.recordModelMetrics(db, runID: runID, modelMetrics)
+            return due
         }
         compactor.schedule(due)
     }

@@ -17,19 +17,7 @@ extension SQLiteTrackingStore {
         let name = (creation.runName?.isEmpty == false ? creation.runName : nil) ?? tagName ?? RunNameGenerator.make()
         let runID = IDGenerator.runID()
         let runKey: Int64 = try await write { db in
-            guard let experiment = try Row.fetchOne(
-                db, sql: "SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?",
-                arguments: [experimentNumber]
-            ) else {
-                throw TrackError.experimentNotFound(creation.experimentID)
-            }
-            let stage: String = experiment[1]
-            if stage != LifecycleStage.active.rawValue {
-                throw TrackError.invalidParameter(
-                    "The experiment \(creation.experimentID) must be in the 'active' state. Current state is \(stage)."
-                )
-            }
-            let location: String = experiment[0]
+            let location = try Self.activeExperimentArtifactLocation(db, number: experimentNumber, id: creation.experimentID)
             let artifactURI = Self.joinURI(location, runID, "artifacts")
             try db.execute(
                 sql: """
@@ -126,6 +114,21 @@ extension SQLiteTrackingStore {
     }
 
     // MARK: - Loading
+
+    /// The artifact location of an experiment that new runs and models may go into: it must
+    /// exist and be active.
+    static func activeExperimentArtifactLocation(_ db: Database, number: Int64, id: String) throws -> String {
+        guard let experiment = try Row.fetchOne(
+            db, sql: "SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?", arguments: [number]
+        ) else {
+            throw TrackError.experimentNotFound(id)
+        }
+        let stage: String = experiment[1]
+        if stage != LifecycleStage.active.rawValue {
+            throw TrackError.invalidParameter("The experiment \(id) must be in the 'active' state. Current state is \(stage).")
+        }
+        return experiment[0]
+    }
 
     static func joinURI(_ parts: String...) -> String {
         var result = ""

@@ -80,6 +80,7 @@ public enum TrackServerApplication {
         var mlflow = APIRouter(router: router, prefixes: ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow"])
         ExperimentRoutes(store: store).register(on: &mlflow)
         RunRoutes(store: store).register(on: &mlflow)
+        LoggedModelRoutes(store: store).register(on: &mlflow)
         MetricRoutes(store: store).register(on: &mlflow)
         ServiceRoutes().register(on: router, api: &mlflow)
         ArtifactRoutes(store: store, artifacts: artifacts).register(on: router, api: &mlflow)
@@ -87,6 +88,7 @@ public enum TrackServerApplication {
         var track = APIRouter(router: router, prefixes: ["/api/2.0/track"])
         InsightRoutes(store: store).register(on: &track)
         track.finish()
+        APIRouter.answerUnknownEndpoints(on: router, under: ["/api", "/ajax-api"])
         if let webRoot = configuration.webRoot ?? StaticFiles.defaultRoot() {
             StaticFiles(root: webRoot).register(on: router)
         } else {

@@ -49,11 +49,11 @@ public struct StoreConformance<Store: TrackingStore & UserStore>: Sendable {
     }
 
     static var registry: [Check] {
-        experimentChecks + runChecks + loggingChecks + metricChecks + searchChecks + freshnessChecks + accountChecks
+        experimentChecks + runChecks + loggingChecks + metricChecks + searchChecks + freshnessChecks + accountChecks + loggedModelChecks
     }
 
     /// The names of all checks, grouped by resource (`experiments.…`, `runs.…`, `logging.…`,
-    /// `metrics.…`, `searchRuns.…`, `freshness.…`, `accounts.…`).
+    /// `metrics.…`, `searchRuns.…`, `freshness.…`, `accounts.…`, `loggedModels.…`).
     public static var checks: [String] { registry.map(\.name) }
 
     /// Runs one check against a fresh store.

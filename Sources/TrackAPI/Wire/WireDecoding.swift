@@ -69,6 +69,29 @@ public enum WireDecoding {
         return try metric(object, field: "metrics[\(index)]")
     }
 
+    /// The metrics of a batch that name a logged model (`model_id`, and optionally the
+    /// `dataset_name` and `dataset_digest` they were computed on); `metrics` are the batch's
+    /// metrics as ``metrics(_:)`` read them, in the same order.
+    public static func modelMetrics(_ objects: [JSONObject], metrics: [Metric]) throws(TrackError) -> [LoggedModelMetric] {
+        var result: [LoggedModelMetric] = []
+        for (index, object) in objects.enumerated() where object["model_id"] != nil {
+            if let entry = try modelMetric(RequestParameters(object: object), metric: metrics[index], field: "metrics[\(index)]") {
+                result.append(entry)
+            }
+        }
+        return result
+    }
+
+    /// A metric's link to a logged model, read from the fields beside it; nil without `model_id`.
+    public static func modelMetric(_ parameters: RequestParameters, metric: Metric, field: String? = nil) throws(TrackError) -> LoggedModelMetric? {
+        guard let modelID = try parameters.string("model_id"), !modelID.isEmpty else { return nil }
+        return LoggedModelMetric(
+            modelID: modelID, metric: metric,
+            datasetName: try parameters.string("dataset_name").flatMap { $0.isEmpty ? nil : $0 },
+            datasetDigest: try parameters.string("dataset_digest").flatMap { $0.isEmpty ? nil : $0 }
+        )
+    }
+
     public static func datasetInput(_ object: JSONObject, index: Int) throws(TrackError) -> DatasetInput {
         let field = "datasets[\(index)]"
         let tags = try keyValues(try RequestParameters(object: object).objects("tags"), field: "\(field).tags")

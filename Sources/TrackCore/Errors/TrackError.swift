@@ -54,6 +54,10 @@ public struct TrackError: Error, Sendable, Equatable, CustomStringConvertible {
         notFound("Run with id=\(runID) not found")
     }
 
+    public static func loggedModelNotFound(_ modelID: String) -> TrackError {
+        notFound("Logged model with ID '\(modelID)' not found.")
+    }
+
     public static func experimentNotFound(_ experimentID: String) -> TrackError {
         notFound("No Experiment with id=\(experimentID) exists")
     }

@@ -1,5 +1,10 @@
-/// Run ids: 32 lowercase hex characters from a random UUID, as MLflow makes them.
+/// Run ids: 32 lowercase hex characters from a random UUID, as MLflow makes them; logged-model
+/// ids are the same with `m-` before them.
 public enum IDGenerator {
+    public static func loggedModelID() -> String {
+        "m-" + runID()
+    }
+
     public static func runID() -> String {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64

@@ -324,6 +324,11 @@ enum FilterSyntax {
         "{" + items.map { "'\($0)'" }.joined(separator: ", ") + "}"
     }
 
+    /// Python's `repr` of a tuple of strings: `('a', 'b')`.
+    static func pythonTuple(_ items: [String]) -> String {
+        "(" + items.map { "'\($0)'" }.joined(separator: ", ") + ")"
+    }
+
     /// Python's `str()` of a float, for the few messages that print one.
     static func pythonFloat(_ value: Double) -> String {
         if value.isNaN { return "nan" }

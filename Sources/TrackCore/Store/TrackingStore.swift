@@ -48,8 +48,10 @@ public protocol TrackingStore: Sendable {
 
     /// Logs metrics, params and tags to an active run in one transaction: all or nothing.
     /// Params are write-once (same value again is accepted); tags are overwritten; an exact
-    /// duplicate metric point is stored once.
-    func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws
+    /// duplicate metric point is stored once. `modelMetrics` are points of `metrics` that were
+    /// also logged against a logged model (their run is this one): each model keeps the latest
+    /// per key, run and dataset. - Throws: `RESOURCE_DOES_NOT_EXIST` for an unknown model too.
+    func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelMetrics: [LoggedModelMetric]) async throws
     /// Deletes a run tag. - Throws: `RESOURCE_DOES_NOT_EXIST` when the tag is not set.
     func deleteRunTag(runID: String, key: String) async throws
     func logInputs(runID: String, datasets: [DatasetInput], models: [ModelReference]) async throws
@@ -68,4 +70,33 @@ public protocol TrackingStore: Sendable {
     func downsampledSeries(_ query: SeriesQuery) async throws -> [MetricPoint]
     /// Summaries (latest, min, max, count) of every metric of the given runs.
     func metricSummaries(runIDs: [String]) async throws -> [String: [MetricSummary]]
+
+    // MARK: Logged models
+
+    /// Creates a pending model in an active experiment; its files go under
+    /// `<experiment artifact location>/models/<model id>/artifacts`. A name is generated when
+    /// none is given.
+    func createLoggedModel(_ creation: LoggedModelCreation) async throws -> LoggedModel
+    /// The model with this id. - Throws: `RESOURCE_DOES_NOT_EXIST` when unknown or deleted,
+    /// as every other logged-model method.
+    func loggedModel(id: String) async throws -> LoggedModel
+    /// Sets the status the upload ended with.
+    func finalizeLoggedModel(id: String, status: LoggedModelStatus) async throws -> LoggedModel
+    /// Soft-deletes the model: it is no longer found or searched.
+    func deleteLoggedModel(id: String) async throws
+    /// Sets (overwrites) tags of a model.
+    func setLoggedModelTags(id: String, tags: [Tag]) async throws
+    /// - Throws: `RESOURCE_DOES_NOT_EXIST` when the tag is not set.
+    func deleteLoggedModelTag(id: String, key: String) async throws
+    /// Logs params of a model, write-once as a run's.
+    func logLoggedModelParams(id: String, params: [Param]) async throws
+    /// Active models of the query's experiments, filtered and ordered as ``LoggedModelSearch`` does.
+    func searchLoggedModels(_ query: LoggedModelQuery) async throws -> Page<LoggedModel>
+}
+
+extension TrackingStore {
+    /// Logs to the run alone, no model metrics.
+    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
+        try await logBatch(runID: runID, metrics: metrics, params: params, tags: tags, modelMetrics: [])
+    }
 }

@@ -60,6 +60,19 @@ struct APIRouter {
         }
     }
 
+    /// Answers every other path under `roots` (`/api`, `/ajax-api`) with a JSON 404, so a client
+    /// calling an endpoint this server does not have gets an error it can read.
+    static func answerUnknownEndpoints(on router: Router<TrackRequestContext>, under roots: [String]) {
+        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        for root in roots {
+            for method in all {
+                router.on(RouterPath("\(root)/**"), method: method) { request, _ -> Response in
+                    throw TrackError(.endpointNotFound, "No API endpoint \(method.rawValue) \(request.uri.path)")
+                }
+            }
+        }
+    }
+
     /// Reads the parameters: the query string for GET, the JSON body otherwise.
     static func parameters(of request: Request, method: HTTPRequest.Method, context: TrackRequestContext) async throws -> RequestParameters {
         if method == .get {

@@ -48,7 +48,8 @@ struct RunRoutes<Store: TrackingStore> {
             guard let timestamp = try parameters.int64("timestamp") else { throw TrackError.missingParameter("timestamp") }
             let metric = Metric(key: key, value: value, timestamp: timestamp, step: try parameters.int64("step") ?? 0)
             try Validation.validateMetric(metric)
-            try await store.logBatch(runID: runID, metrics: [metric], params: [], tags: [])
+            let modelMetrics = try WireDecoding.modelMetric(parameters, metric: metric).map { [$0] } ?? []
+            try await store.logBatch(runID: runID, metrics: [metric], params: [], tags: [], modelMetrics: modelMetrics)
             return JSONResponse.empty
         }
         api.on(.post, "runs/log-parameter") { parameters, _, _ in
@@ -85,11 +86,13 @@ struct RunRoutes<Store: TrackingStore> {
             // Sizes first, so an oversized batch is refused before it is decoded.
             try Validation.validateBatch(metrics: metricObjects.count, params: [], tags: tagObjects.count)
             let params = try WireDecoding.keyValues(paramObjects, field: "params")
+            let metrics = try WireDecoding.metrics(metricObjects)
             try await store.logBatch(
                 runID: runID,
-                metrics: try WireDecoding.metrics(metricObjects),
+                metrics: metrics,
                 params: params,
-                tags: try WireDecoding.keyValues(tagObjects, field: "tags")
+                tags: try WireDecoding.keyValues(tagObjects, field: "tags"),
+                modelMetrics: try WireDecoding.modelMetrics(metricObjects, metrics: metrics)
             )
             return JSONResponse.empty
         }

@@ -2,7 +2,7 @@ import Hummingbird
 import TrackAPI
 import TrackCore
 
-/// Health, version, server capabilities and the logged-model calls plain tracking needs.
+/// Health, version and server capabilities.
 struct ServiceRoutes {
     static let version = "3.17.2"
 
@@ -28,8 +28,5 @@ struct ServiceRoutes {
                 }
             }
         }
-        // Plain tracking never creates logged models, but the client searches them when it lists
-        // or downloads artifacts: an empty answer is the right one.
-        api.on(.post, "logged-models/search") { _, _, _ in JSONResponse.empty }
     }
 }

@@ -40,6 +40,49 @@ CREATE TABLE experiments (
 
 CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
 
+CREATE TABLE logged_model_metrics (
+    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    dataset_name TEXT NOT NULL,
+    dataset_digest TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    value_bits INTEGER NOT NULL,
+    PRIMARY KEY (model_key, key, run_id, dataset_name, dataset_digest)
+) WITHOUT ROWID;
+
+CREATE TABLE logged_model_params (
+    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (model_key, key)
+) WITHOUT ROWID;
+
+CREATE TABLE logged_model_tags (
+    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (model_key, key)
+) WITHOUT ROWID;
+
+CREATE TABLE logged_models (
+    model_key INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL UNIQUE,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+    name TEXT NOT NULL,
+    artifact_uri TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_message TEXT,
+    model_type TEXT,
+    source_run_id TEXT,
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active'
+);
+
+CREATE INDEX logged_models_by_experiment ON logged_models(experiment_id, lifecycle_stage);
+
 CREATE TABLE metric_chunks (
     chunk_key INTEGER PRIMARY KEY,
     series_key INTEGER NOT NULL REFERENCES metric_series(series_key) ON DELETE CASCADE,
