@@ -201,6 +201,51 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-model-registry") { db in
+            // Version numbers are never given out twice: `next_version` survives deletions.
+            try db.execute(sql: """
+                CREATE TABLE registered_models (
+                    model_key INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    description TEXT,
+                    creation_time INTEGER NOT NULL,
+                    last_update_time INTEGER NOT NULL,
+                    next_version INTEGER NOT NULL DEFAULT 1
+                );
+                CREATE TABLE registered_model_tags (
+                    model_key INTEGER NOT NULL REFERENCES registered_models(model_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_key, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE model_versions (
+                    model_key INTEGER NOT NULL REFERENCES registered_models(model_key) ON DELETE CASCADE,
+                    version INTEGER NOT NULL,
+                    creation_time INTEGER NOT NULL,
+                    last_update_time INTEGER NOT NULL,
+                    stage TEXT NOT NULL,
+                    description TEXT,
+                    source TEXT NOT NULL,
+                    run_id TEXT,
+                    logged_model_id TEXT,
+                    PRIMARY KEY (model_key, version)
+                ) WITHOUT ROWID;
+                CREATE TABLE model_version_tags (
+                    model_key INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_key, version, key),
+                    FOREIGN KEY (model_key, version) REFERENCES model_versions(model_key, version) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE TABLE model_aliases (
+                    model_key INTEGER NOT NULL REFERENCES registered_models(model_key) ON DELETE CASCADE,
+                    alias TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    PRIMARY KEY (model_key, alias)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -67,7 +67,7 @@ public enum TrackServerApplication {
         )
     }
 
-    static func buildRouter<Store: TrackingStore & UserStore>(
+    static func buildRouter<Store: TrackingStore & UserStore & ModelRegistryStore>(
         store: Store, artifacts: LocalArtifactStore, configuration: ServerConfiguration, logger: Logger
     ) -> Router<TrackRequestContext> {
         let router = Router(context: TrackRequestContext.self)
@@ -81,6 +81,7 @@ public enum TrackServerApplication {
         ExperimentRoutes(store: store).register(on: &mlflow)
         RunRoutes(store: store).register(on: &mlflow)
         LoggedModelRoutes(store: store).register(on: &mlflow)
+        RegistryRoutes(store: store).register(on: &mlflow)
         MetricRoutes(store: store).register(on: &mlflow)
         ServiceRoutes().register(on: router, api: &mlflow)
         ArtifactRoutes(store: store, artifacts: artifacts).register(on: router, api: &mlflow)

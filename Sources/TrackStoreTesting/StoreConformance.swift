@@ -38,7 +38,7 @@ public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
 /// Each check calls `makeStore` (usually once) and expects a fresh, empty store: only the default
 /// experiment `0` exists. Failures throw ``ConformanceFailure``; errors the store throws where
 /// a check expected success propagate as they are.
-public struct StoreConformance<Store: TrackingStore & UserStore>: Sendable {
+public struct StoreConformance<Store: TrackingStore & UserStore & ModelRegistryStore>: Sendable {
     typealias Check = (name: String, body: @Sendable (StoreConformance<Store>) async throws -> Void)
 
     let makeStore: @Sendable () async throws -> Store
@@ -49,11 +49,11 @@ public struct StoreConformance<Store: TrackingStore & UserStore>: Sendable {
     }
 
     static var registry: [Check] {
-        experimentChecks + runChecks + loggingChecks + metricChecks + searchChecks + freshnessChecks + accountChecks + loggedModelChecks
+        experimentChecks + runChecks + loggingChecks + metricChecks + searchChecks + freshnessChecks + accountChecks + loggedModelChecks + registryChecks
     }
 
     /// The names of all checks, grouped by resource (`experiments.…`, `runs.…`, `logging.…`,
-    /// `metrics.…`, `searchRuns.…`, `freshness.…`, `accounts.…`, `loggedModels.…`).
+    /// `metrics.…`, `searchRuns.…`, `freshness.…`, `accounts.…`, `loggedModels.…`, `registry.…`).
     public static var checks: [String] { registry.map(\.name) }
 
     /// Runs one check against a fresh store.

@@ -56,9 +56,15 @@ struct AuthEndpointTests {
             #expect(try await api.get("experiments/get", [("experiment_id", "0")], headers: reader).status == 200)
             #expect(try await api.post("experiments/search", [:], headers: reader).status == 200)
             #expect(try await api.post("runs/search", ["experiment_ids": ["0"]], headers: reader).status == 200)
+            #expect(try await api.post("logged-models/search", ["experiment_ids": ["0"]], headers: reader).status == 200)
+            // A read sent as POST: answered (404 here, no such model), not refused.
+            #expect(try await api.post("registered-models/get-latest-versions", ["name": "m"], headers: reader).status == 404)
             let refused = [
                 try await api.post("experiments/create", ["name": "x"], headers: reader),
                 try await api.post("runs/create", ["experiment_id": "0"], headers: reader),
+                try await api.post("logged-models", ["experiment_id": "0"], headers: reader),
+                try await api.post("registered-models/create", ["name": "m"], headers: reader),
+                try await api.post("model-versions/transition-stage", ["name": "m", "version": "1", "stage": "Production"], headers: reader),
                 try await api.send(.put, TrackClient.artifacts + "/0/r/artifacts/a.txt", headers: reader, body: Array("x".utf8)),
                 try await api.send(.delete, TrackClient.artifacts + "/0/r/artifacts/a.txt", headers: reader),
             ]

@@ -2,12 +2,8 @@
 /// the active models of the searched experiments and hands them here.
 public enum LoggedModelSearch {
     public static func page(_ models: [LoggedModel], _ query: LoggedModelQuery) throws(TrackError) -> Page<LoggedModel> {
-        let offset = try PageToken.decodeOffset(query.pageToken)
-        let matching = models.filter { matches($0, query) }
-        let ordered = sorted(matching, by: query.orderBy)
-        guard offset < ordered.count else { return Page(items: []) }
-        let end = min(ordered.count, offset + query.maxResults)
-        return Page(items: Array(ordered[offset..<end]), nextPageToken: end < ordered.count ? PageToken.offset(end) : nil)
+        let ordered = sorted(models.filter { matches($0, query) }, by: query.orderBy)
+        return try InMemorySearch.page(ordered, maxResults: query.maxResults, pageToken: query.pageToken)
     }
 
     // MARK: - Filter
@@ -21,15 +17,15 @@ public enum LoggedModelSearch {
                 guard case .number(let wanted) = clause.value else { return false }
                 let found = model.metrics.contains { metric in
                     metric.metric.key == clause.key && onDatasets(metric, query.datasets)
-                        && compare(metric.metric.value, clause.comparator, wanted)
+                        && InMemorySearch.compare(metric.metric.value, clause.comparator, wanted)
                 }
                 if !found { return false }
             case .param:
                 guard let value = model.params.first(where: { $0.key == clause.key })?.value,
-                      compare(value, clause.comparator, clause.value) else { return false }
+                      InMemorySearch.compare(value, clause.comparator, clause.value) else { return false }
             case .tag:
                 guard let value = model.tags.first(where: { $0.key == clause.key })?.value,
-                      compare(value, clause.comparator, clause.value) else { return false }
+                      InMemorySearch.compare(value, clause.comparator, clause.value) else { return false }
             case .attribute:
                 guard attributeMatches(model, clause) else { return false }
             case .dataset:
@@ -52,7 +48,7 @@ public enum LoggedModelSearch {
         case "creation_timestamp", "last_updated_timestamp":
             guard case .number(let wanted) = clause.value else { return false }
             let time = clause.key == "creation_timestamp" ? model.creationTime : model.lastUpdateTime
-            return compare(Double(time), clause.comparator, wanted)
+            return InMemorySearch.compare(Double(time), clause.comparator, wanted)
         case "status":
             // `READY` and `LOGGED_MODEL_READY` name the same status.
             let canonical: (String) -> String = { LoggedModelStatus(wireValue: $0)?.rawValue ?? $0 }
@@ -62,7 +58,7 @@ public enum LoggedModelSearch {
             case .list(let items): value = .list(items.map(canonical))
             default: value = clause.value
             }
-            return compare(model.status.rawValue, clause.comparator, value)
+            return InMemorySearch.compare(model.status.rawValue, clause.comparator, value)
         default:
             let field: String? = switch clause.key {
             case "name": model.name
@@ -72,31 +68,7 @@ public enum LoggedModelSearch {
             default: nil
             }
             guard let field else { return false }
-            return compare(field, clause.comparator, clause.value)
-        }
-    }
-
-    static func compare(_ lhs: Double, _ comparator: SearchComparator, _ rhs: Double) -> Bool {
-        switch comparator {
-        case .equal: lhs == rhs
-        case .notEqual: lhs != rhs
-        case .less: lhs < rhs
-        case .lessOrEqual: lhs <= rhs
-        case .greater: lhs > rhs
-        case .greaterOrEqual: lhs >= rhs
-        default: false
-        }
-    }
-
-    static func compare(_ lhs: String, _ comparator: SearchComparator, _ rhs: SearchValue) -> Bool {
-        switch (comparator, rhs) {
-        case (.equal, .string(let value)): lhs == value
-        case (.notEqual, .string(let value)): lhs != value
-        case (.like, .string(let pattern)): LikePattern(pattern, caseInsensitive: false).matches(lhs)
-        case (.ilike, .string(let pattern)): LikePattern(pattern, caseInsensitive: true).matches(lhs)
-        case (.in, .list(let values)): values.contains(lhs)
-        case (.notIn, .list(let values)): !values.contains(lhs)
-        default: false
+            return InMemorySearch.compare(field, clause.comparator, clause.value)
         }
     }
 
@@ -112,28 +84,10 @@ public enum LoggedModelSearch {
         if !orders.contains(where: { $0.entity == .attribute && $0.key == "model_id" }) {
             orders.append(LoggedModelOrder(entity: .attribute, key: "model_id", ascending: true))
         }
-        let keyed = models.map { model in (model, orders.map { sortKey(model, $0) }) }
-        return keyed.sorted { a, b in
-            for (index, order) in orders.enumerated() {
-                let (x, y) = (a.1[index], b.1[index])
-                if x == y { continue }
-                switch (x, y) {
-                case (.missing, _): return false
-                case (_, .missing): return true
-                default: return order.ascending ? x < y : y < x
-                }
-            }
-            return false
-        }.map(\.0)
+        return InMemorySearch.sorted(models, ascending: orders.map(\.ascending)) { model in orders.map { sortKey(model, $0) } }
     }
 
-    enum SortKey: Comparable {
-        case number(Double)
-        case text(String)
-        case missing
-    }
-
-    static func sortKey(_ model: LoggedModel, _ order: LoggedModelOrder) -> SortKey {
+    static func sortKey(_ model: LoggedModel, _ order: LoggedModelOrder) -> InMemorySearch.SortKey {
         if order.entity == .metric {
             // The latest value: newest timestamp, then highest step, then first run id.
             let candidates = model.metrics.filter { metric in
@@ -158,42 +112,5 @@ public enum LoggedModelSearch {
         case "source_run_id": return model.sourceRunID.map { .text($0) } ?? .missing
         default: return .missing
         }
-    }
-}
-
-/// A SQL `LIKE` pattern: `%` matches any run of characters, `_` exactly one.
-public struct LikePattern: Sendable {
-    private let pattern: [Character]
-    private let caseInsensitive: Bool
-
-    public init(_ pattern: String, caseInsensitive: Bool) {
-        self.pattern = Array(caseInsensitive ? pattern.lowercased() : pattern)
-        self.caseInsensitive = caseInsensitive
-    }
-
-    public func matches(_ text: String) -> Bool {
-        let text = Array(caseInsensitive ? text.lowercased() : text)
-        // Greedy matching with backtracking to the last `%`: linear in practice, never exponential.
-        var (t, p) = (0, 0)
-        var star: Int?
-        var resume = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == "_" || (pattern[p] != "%" && pattern[p] == text[t]) {
-                t += 1
-                p += 1
-            } else if p < pattern.count, pattern[p] == "%" {
-                star = p
-                resume = t
-                p += 1
-            } else if let star {
-                p = star + 1
-                resume += 1
-                t = resume
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "%" { p += 1 }
-        return p == pattern.count
     }
 }

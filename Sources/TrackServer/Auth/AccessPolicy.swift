@@ -12,7 +12,7 @@ enum AccessPolicy {
 
     static let apiPrefixes = ["/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/"]
     static let readOnlyPosts: Set<String> = Set(
-        apiPrefixes.flatMap { prefix in ["runs/search", "experiments/search", "logged-models/search"].map { prefix + $0 } }
+        apiPrefixes.flatMap { prefix in ["runs/search", "experiments/search", "logged-models/search", "registered-models/get-latest-versions"].map { prefix + $0 } }
     )
 
     /// The access `method` on `path` needs; `nil` for the public paths.
