@@ -14,7 +14,7 @@ struct Track: AsyncParsableCommand {
             """,
         subcommands: [
             Server.self, Sync.self, Experiments.self, Runs.self, Show.self, Compare.self, Metrics.self,
-            Artifacts.self, Export.self, Delete.self, Restore.self, GC.self, Backup.self, Users.self, Tokens.self,
+            Artifacts.self, Models.self, Export.self, Delete.self, Restore.self, GC.self, Backup.self, Users.self, Tokens.self,
         ]
     )
 

@@ -15,6 +15,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousRun(input: String, candidates: [RunCandidate])
     /// No experiment has this id or name.
     case experimentNotFound(String)
+    /// No registered model has this name.
+    case modelNotFound(String)
     /// A run's artifacts are not served by the server (another artifact URI scheme).
     case artifactsNotServed(runID: String, uri: String)
     /// No artifact at this path.
@@ -55,6 +57,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
             return lines.joined(separator: "\n")
         case .experimentNotFound(let input):
             return "no experiment has the id or name '\(input)'. List them with `track experiments`."
+        case .modelNotFound(let name):
+            return "no registered model is named '\(name)'. List them with `track models`."
         case .artifactsNotServed(let runID, let uri):
             return "the artifacts of run \(runID) are stored at \(uri), which the server does not serve; read them there."
         case .artifactNotFound(let runID, let path):

@@ -186,6 +186,49 @@ struct CommandTests {
 
     // MARK: - Artifacts
 
+    @Test func modelsListAndShow() async throws {
+        let fixture = try await SharedFixture.get()
+        let client = fixture.server.client
+        _ = try await client.post("registered-models/create") { w in
+            w.beginObject(); w.key("name"); w.string("churn-clf"); w.key("description"); w.string("predicts churn"); w.endObject()
+        }
+        for index in 1...2 {
+            _ = try await client.post("model-versions/create") { w in
+                w.beginObject(); w.key("name"); w.string("churn-clf"); w.key("source"); w.string("s3://models/churn/\(index)"); w.endObject()
+            }
+        }
+        _ = try await client.post("model-versions/transition-stage") { w in
+            w.beginObject(); w.key("name"); w.string("churn-clf"); w.key("version"); w.string("1"); w.key("stage"); w.string("Production"); w.endObject()
+        }
+        _ = try await client.post("registered-models/alias") { w in
+            w.beginObject(); w.key("name"); w.string("churn-clf"); w.key("alias"); w.string("champion"); w.key("version"); w.string("2"); w.endObject()
+        }
+
+        let list = try await CLITest.track(["models"], url: fixture.url)
+        #expect(list.status == 0, "\(list.stderr)")
+        let row = try #require(list.stdout.split(separator: "\n").first { $0.contains("churn-clf") })
+        #expect(row.contains("v2, v1 Production"), "latest version per stage: \(row)")
+        #expect(row.contains("@champion→v2"), "\(row)")
+        #expect(row.contains("predicts churn"))
+
+        let show = try await CLITest.track(["models", "churn-clf"], url: fixture.url)
+        #expect(show.status == 0, "\(show.stderr)")
+        let lines = show.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "MODEL churn-clf")
+        let versions = lines.drop { !$0.hasPrefix("VERSIONS") }.dropFirst(2)
+        #expect(versions.count == 2, "\(show.stdout)")
+        #expect(versions.first?.contains("@champion") == true && versions.first?.contains("s3://models/churn/2") == true, "\(show.stdout)")
+        #expect(versions.last?.contains("Production") == true, "\(show.stdout)")
+
+        let json = try JSONReader.parse(try await CLITest.track(["models", "churn-clf", "--json"], url: fixture.url).stdout)
+        #expect(json["model_versions"]?.arrayValue?.first?["aliases"]?.arrayValue?.first?.stringValue == "champion")
+        #expect(json["registered_model"]?["description"]?.stringValue == "predicts churn")
+
+        let missing = try await CLITest.track(["models", "no-such-model"], url: fixture.url)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: no registered model is named 'no-such-model'. List them with `track models`.\n", "\(missing.stderr)")
+    }
+
     @Test func artifactsListAndDownload() async throws {
         let fixture = try await SharedFixture.get()
         let ls = try await CLITest.track(["artifacts", "ls", "baseline", "-e", "mnist"], url: fixture.url)
