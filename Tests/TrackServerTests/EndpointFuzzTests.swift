@@ -11,18 +11,23 @@ struct EndpointFuzzTests {
         "experiments/create", "experiments/search", "experiments/update", "experiments/delete", "experiments/restore",
         "experiments/set-experiment-tag", "experiments/delete-experiment-tag", "runs/create", "runs/update", "runs/delete",
         "runs/restore", "runs/search", "runs/set-tag", "runs/delete-tag", "runs/log-metric", "runs/log-parameter",
-        "runs/log-batch", "runs/log-inputs", "runs/outputs", "logged-models/search",
+        "runs/log-batch", "runs/log-inputs", "runs/outputs", "logged-models/search", "logged-models",
+        "registered-models/create", "registered-models/rename", "registered-models/set-tag", "registered-models/get-latest-versions",
+        "registered-models/alias", "model-versions/create", "model-versions/set-tag", "model-versions/transition-stage",
     ]
     static let gets = [
         "experiments/get", "experiments/get-by-name", "experiments/search", "runs/get", "metrics/get-history",
         "metrics/get-history-bulk-interval", "artifacts/list", "/api/2.0/track/metrics/series", "/api/2.0/track/runs/summaries",
-        "/api/2.0/track/experiments/summaries", "/api/2.0/mlflow-artifacts/artifacts",
+        "/api/2.0/track/experiments/summaries", "/api/2.0/mlflow-artifacts/artifacts", "registered-models/get",
+        "registered-models/search", "registered-models/alias", "model-versions/get", "model-versions/search",
+        "model-versions/get-download-uri",
     ]
     static let fields = [
         "experiment_id", "experiment_ids", "name", "new_name", "run_id", "run_uuid", "run_name", "key", "value", "timestamp",
         "step", "metrics", "params", "tags", "filter", "filter_string", "order_by", "max_results", "page_token", "view_type",
         "run_view_type", "status", "end_time", "start_time", "metric_key", "artifact_location", "datasets", "models",
-        "path", "max_points", "min_step", "max_step", "start_step", "end_step", "run_ids",
+        "path", "max_points", "min_step", "max_step", "start_step", "end_step", "run_ids", "source", "version", "alias",
+        "stage", "archive_existing_versions", "description", "model_id", "source_run_id", "model_type", "stages",
     ]
 
     struct Random: RandomNumberGenerator {
