@@ -5,6 +5,7 @@
 
 import { toMetricNumber, toColumns } from './lib/series.js';
 import { encodePath } from './lib/artifacts.js';
+import { versionsFilter } from './lib/models.js';
 
 export class ApiError extends Error {
   constructor(code, message, status = 0) {
@@ -93,8 +94,8 @@ export function normalizeExperiment(e) {
 }
 
 /**
- * Run -> { id, name, info, data, metrics: {key: {value, step, timestamp}}, params: {k: v}, tags: {k: v} }.
- * Metric values are numbers (NaN / ±Infinity included).
+ * Run -> { id, name, info, data, metrics: {key: {value, step, timestamp}}, params: {k: v}, tags: {k: v},
+ * outputs: { model_outputs: [{model_id, step}] } }. Metric values are numbers (NaN / ±Infinity included).
  */
 export function normalizeRun(run) {
   const info = run.info || {};
@@ -114,6 +115,7 @@ export function normalizeRun(run) {
     metrics: m,
     params: byKey(params),
     tags,
+    outputs: { model_outputs: (run.outputs?.model_outputs || []).map((o) => ({ model_id: o.model_id, step: num(o.step) ?? 0 })) },
   };
 }
 
@@ -174,6 +176,80 @@ export async function getMetricHistory(runId, key, { maxResults = 25000, signal 
     token = r.next_page_token || null;
   } while (token);
   return out;
+}
+
+// ------------------------------------------------------------------ model registry
+
+/** Model version with numeric times, its stage ("None" when unset) and a tags list. */
+export function normalizeModelVersion(v) {
+  return {
+    ...v,
+    version: String(v.version ?? ''),
+    creation_timestamp: num(v.creation_timestamp),
+    last_updated_timestamp: num(v.last_updated_timestamp),
+    current_stage: v.current_stage || 'None',
+    description: v.description || '',
+    tags: v.tags || [],
+  };
+}
+
+/** Registered model with numeric times, versions normalized, aliases [{alias, version: "1"}], tags list. */
+export function normalizeRegisteredModel(m) {
+  return {
+    ...m,
+    creation_timestamp: num(m.creation_timestamp),
+    last_updated_timestamp: num(m.last_updated_timestamp),
+    description: m.description || '',
+    latest_versions: (m.latest_versions || []).map(normalizeModelVersion),
+    aliases: (m.aliases || []).map((a) => ({ alias: a.alias, version: String(a.version) })),
+    tags: m.tags || [],
+  };
+}
+
+export async function searchRegisteredModels({ filter, orderBy, maxResults = 100, pageToken, signal } = {}) {
+  const r = await get('/registered-models/search', { max_results: maxResults, page_token: pageToken || undefined, filter: filter || undefined, order_by: orderBy }, { signal });
+  return { models: (r.registered_models || []).map(normalizeRegisteredModel), nextPageToken: r.next_page_token || null };
+}
+
+export async function getRegisteredModel(name, { signal } = {}) {
+  const r = await get('/registered-models/get', { name }, { signal });
+  if (!r.registered_model) throw new ApiError('RESOURCE_DOES_NOT_EXIST', `Registered model ${name} not found`, 404);
+  return normalizeRegisteredModel(r.registered_model);
+}
+
+/** Every version of one registered model, newest first. */
+export async function modelVersions(name, { signal } = {}) {
+  const out = [];
+  let token = null;
+  do {
+    const r = await get('/model-versions/search', { filter: versionsFilter(name), max_results: 10000, page_token: token || undefined }, { signal });
+    for (const v of r.model_versions || []) if (v.name === name) out.push(normalizeModelVersion(v));
+    token = r.next_page_token || null;
+  } while (token);
+  return out.sort((a, b) => Number(b.version) - Number(a.version));
+}
+
+// ------------------------------------------------------------------ logged models
+
+/** Logged model -> { id, name, info (numeric times, tags list), tags: {k: v}, params: [{key, value}], metrics: [...] }. */
+export function normalizeLoggedModel(model) {
+  const info = model.info || {};
+  const data = model.data || {};
+  const tagList = info.tags || [];
+  return {
+    id: info.model_id,
+    name: info.name || info.model_id || '',
+    info: { ...info, creation_timestamp_ms: num(info.creation_timestamp_ms), last_updated_timestamp_ms: num(info.last_updated_timestamp_ms), tags: tagList },
+    tags: byKey(tagList),
+    params: data.params || [],
+    metrics: (data.metrics || []).map((m) => ({ ...m, value: toMetricNumber(m.value), timestamp: num(m.timestamp), step: num(m.step) ?? 0 })),
+  };
+}
+
+export async function getLoggedModel(modelId, { signal } = {}) {
+  const r = await get(`/logged-models/${encodeURIComponent(modelId)}`, undefined, { signal });
+  if (!r.model) throw new ApiError('RESOURCE_DOES_NOT_EXIST', `Logged model ${modelId} not found`, 404);
+  return normalizeLoggedModel(r.model);
 }
 
 // ------------------------------------------------------------------ track endpoints

@@ -2,7 +2,7 @@
 // Each view module exports mount(root, params) -> unmount(); the returned function may carry
 // update(params) to take a new URL of the same page without remounting (filters, sort, zoom...).
 
-import { matchRoute } from './lib/url-state.js';
+import { matchRoute, modelsHash } from './lib/url-state.js';
 import { apiEvents, searchExperiments } from './api.js';
 import { h } from './html.js';
 import { isTyping } from './ui/dom.js';
@@ -12,13 +12,18 @@ import * as experiments from './views/experiments.js';
 import * as runs from './views/runs.js';
 import * as run from './views/run.js';
 import * as compare from './views/compare.js';
+import * as models from './views/models.js';
+import * as model from './views/model.js';
+import * as loggedModel from './views/logged-model.js';
 
-const VIEWS = { experiments, runs, run, compare };
+const VIEWS = { experiments, runs, run, compare, models, model, loggedModel };
+// the top navigation link each page highlights
+const NAV = { experiments: 'experiments', models: 'models', model: 'models', loggedModel: 'models' };
 const root = document.getElementById('app');
 let current = null; // { key, unmount }
 
 function pageKey(name, params) {
-  return `${name}|${params.experimentId || params.runId || ''}`;
+  return `${name}|${params.experimentId || params.runId || params.modelName || params.modelId || ''}`;
 }
 
 function notFound(params) {
@@ -35,7 +40,11 @@ function route({ force = false } = {}) {
   // links in MLflow's format (the client prints them) are shown as our own URL
   if (canonical && canonical !== location.hash) history.replaceState(history.state, '', canonical);
   const key = pageKey(name, params);
-  for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === 'experiments' && (name === 'experiments'));
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    const on = a.dataset.nav === NAV[name];
+    a.classList.toggle('active', on);
+    if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
   if (!force && current && current.key === key && typeof current.unmount.update === 'function') {
     current.unmount.update(params);
     return;
@@ -85,7 +94,7 @@ apiEvents.addEventListener('reachable', () => {
 // ---------------------------------------------------------------- shortcuts
 
 const SHORTCUTS = [
-  ['Anywhere', [['?', 'Show this help'], ['g e', 'Go to experiments'], ['/', 'Focus the search or filter box']]],
+  ['Anywhere', [['?', 'Show this help'], ['g e', 'Go to experiments'], ['g m', 'Go to models'], ['/', 'Focus the search or filter box']]],
   ['Lists and runs table', [['j ↓', 'Next row'], ['k ↑', 'Previous row'], ['Enter', 'Open'], ['x', 'Select / deselect (runs, experiments)'], ['c', 'Compare selected runs'], ['Esc', 'Leave the filter box']]],
   ['Charts', [['drag', 'Zoom into a step range'], ['double-click', 'Reset zoom']]],
 ];
@@ -95,6 +104,7 @@ document.addEventListener('keydown', (e) => {
   if (e.key === '?') { e.preventDefault(); shortcutsDialog(SHORTCUTS); return; }
   if (e.key === 'g') { lastG = Date.now(); return; }
   if (e.key === 'e' && Date.now() - lastG < 800) { location.hash = '#/'; lastG = 0; }
+  if (e.key === 'm' && Date.now() - lastG < 800) { location.hash = modelsHash(); lastG = 0; }
 });
 document.getElementById('shortcuts-btn').addEventListener('click', () => shortcutsDialog(SHORTCUTS));
 

@@ -112,3 +112,75 @@ test('experimentSummaries asks for many experiments in one request and fills the
   await api.experimentSummaries(Array.from({ length: 2500 }, (_, i) => String(i)));
   assert.equal(many.length, 3);
 });
+
+test('a run keeps the models it logged (outputs)', async () => {
+  respond(200, { run: { info: { run_id: 'r1', experiment_id: '1' }, data: {}, outputs: { model_outputs: [{ model_id: 'm-1', step: '3' }] } } });
+  const run = await api.getRun('r1');
+  assert.deepEqual(run.outputs, { model_outputs: [{ model_id: 'm-1', step: 3 }] });
+  respond(200, { run: { info: { run_id: 'r2', experiment_id: '1' }, data: {} } });
+  assert.deepEqual((await api.getRun('r2')).outputs, { model_outputs: [] });
+});
+
+test('registered models: search query, normalised versions and aliases', async () => {
+  const calls = respond(200, {
+    registered_models: [{ name: 'my model', creation_timestamp: '5', last_updated_timestamp: 6,
+      latest_versions: [{ name: 'my model', version: 2, creation_timestamp: 7, current_stage: 'Production' }],
+      aliases: [{ alias: 'champion', version: 2 }] }],
+    next_page_token: 'tok',
+  });
+  const r = await api.searchRegisteredModels({ filter: "name ILIKE '%my%'", orderBy: 'name ASC', maxResults: 50 });
+  const url = new URL(calls[0].url, 'http://x');
+  assert.equal(url.pathname, '/api/2.0/mlflow/registered-models/search');
+  assert.equal(url.searchParams.get('filter'), "name ILIKE '%my%'");
+  assert.equal(url.searchParams.get('order_by'), 'name ASC');
+  assert.equal(url.searchParams.get('max_results'), '50');
+  assert.equal(calls[0].init.method, 'GET');
+  assert.equal(r.nextPageToken, 'tok');
+  const m = r.models[0];
+  assert.equal(m.creation_timestamp, 5);
+  assert.equal(m.description, '');
+  assert.deepEqual(m.tags, []);
+  assert.deepEqual(m.aliases, [{ alias: 'champion', version: '2' }]);
+  assert.equal(m.latest_versions[0].version, '2');
+  assert.equal(m.latest_versions[0].current_stage, 'Production');
+});
+
+test('unknown registered model is a 404 ApiError', async () => {
+  respond(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=x not found' });
+  await assert.rejects(api.getRegisteredModel('x'), (e) => e.status === 404 && e.code === 'RESOURCE_DOES_NOT_EXIST');
+});
+
+test('model versions: exact name only, newest first, pages followed', async () => {
+  const calls = [];
+  const pages = [
+    { model_versions: [{ name: "it's", version: '1' }, { name: 'itxs', version: '9' }], next_page_token: 'p2' },
+    { model_versions: [{ name: "it's", version: '10', current_stage: '' }] },
+  ];
+  globalThis.fetch = async (url, init) => {
+    calls.push({ url, init });
+    return { ok: true, status: 200, statusText: 'OK', text: async () => JSON.stringify(pages[calls.length - 1]) };
+  };
+  const list = await api.modelVersions("it's");
+  assert.deepEqual(list.map((v) => v.version), ['10', '1']);
+  assert.equal(list[0].current_stage, 'None');
+  assert.equal(new URL(calls[0].url, 'http://x').searchParams.get('filter'), "name LIKE 'it_s'");
+  assert.equal(new URL(calls[1].url, 'http://x').searchParams.get('page_token'), 'p2');
+});
+
+test('logged model: id in the path, metric values as numbers, tags map', async () => {
+  const calls = respond(200, { model: {
+    info: { model_id: 'm-1', name: 'clf', experiment_id: '1', creation_timestamp_ms: '10', status: 'LOGGED_MODEL_READY', tags: [{ key: 'mlflow.modelVersions', value: '[]' }] },
+    data: { params: [{ key: 'lr', value: '0.1' }], metrics: [{ key: 'acc', value: 'NaN', step: '2', timestamp: 1 }, { key: 'loss', value: '-Infinity', timestamp: 1 }] },
+  } });
+  const m = await api.getLoggedModel('m 1');
+  assert.equal(calls[0].url, '/api/2.0/mlflow/logged-models/m%201');
+  assert.equal(m.id, 'm-1');
+  assert.equal(m.name, 'clf');
+  assert.equal(m.info.creation_timestamp_ms, 10);
+  assert.equal(m.tags['mlflow.modelVersions'], '[]');
+  assert.deepEqual(m.params, [{ key: 'lr', value: '0.1' }]);
+  assert.ok(Number.isNaN(m.metrics[0].value));
+  assert.equal(m.metrics[0].step, 2);
+  assert.equal(m.metrics[1].value, -Infinity);
+  assert.equal(m.metrics[1].step, 0);
+});

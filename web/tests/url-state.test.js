@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   parseHash, buildHash, matchRoute, parseColumn, columnId, toOrderBy, parseOrder, orderId,
   decodeRunsState, encodeRunsState, decodeCompareState, encodeCompareState, DEFAULT_ORDER,
-  experimentHash, splitIds,
+  experimentHash, splitIds, modelsHash, modelHash, loggedModelHash,
 } from '../js/lib/url-state.js';
 
 test('routes', () => {
@@ -15,6 +15,36 @@ test('routes', () => {
   assert.equal(matchRoute('#/runs/abc').params.runId, 'abc');
   assert.equal(matchRoute('#/compare?runs=a,b').params.runs, 'a,b');
   assert.equal(matchRoute('#/nope/1/2').name, 'notfound');
+});
+
+test('model routes', () => {
+  assert.deepEqual(matchRoute('#/models'), { name: 'models', params: {} });
+  assert.deepEqual(matchRoute('#/models?q=abc&sort=updated'), { name: 'models', params: { q: 'abc', sort: 'updated' } });
+  assert.deepEqual(matchRoute('#/models/my%20model'), { name: 'model', params: { modelName: 'my model' } });
+  assert.deepEqual(matchRoute('#/models/a%2Fb%20100%25?version=3'), { name: 'model', params: { modelName: 'a/b 100%', version: '3' } });
+  assert.deepEqual(matchRoute('#/logged-models/m-0123abcd'), { name: 'loggedModel', params: { modelId: 'm-0123abcd' } });
+  assert.equal(matchRoute('#/logged-models').name, 'notfound');
+  assert.equal(matchRoute('#/models/a/b').name, 'notfound'); // a slash in a name is always encoded
+  assert.equal(modelsHash(), '#/models');
+  assert.equal(modelsHash({ q: 'my model' }), '#/models?q=my+model');
+  assert.equal(matchRoute(modelsHash({ q: "it's 100%" })).params.q, "it's 100%");
+});
+
+test('model names and ids survive a round trip through the hash', () => {
+  for (const name of ['my model', 'a/b 100%', 'x+y', "it's", 'a,b', 'é?#&=', ' lead', '%41', 'models:/x@y']) {
+    const hash = modelHash(name);
+    assert.ok(!hash.slice('#/models/'.length).includes('/'), hash);
+    assert.deepEqual(matchRoute(hash), { name: 'model', params: { modelName: name } }, hash);
+    assert.deepEqual(matchRoute(modelHash(name, { version: '2' })).params, { modelName: name, version: '2' });
+  }
+  assert.equal(modelHash('my model'), '#/models/my%20model');
+  for (const id of ['m-0123abcd', 'm x%y']) assert.deepEqual(matchRoute(loggedModelHash(id)), { name: 'loggedModel', params: { modelId: id } });
+  assert.equal(loggedModelHash('m-1'), '#/logged-models/m-1');
+});
+
+test('MLflow UI model links open our pages', () => {
+  assert.deepEqual(matchRoute('#/models/my%20model/versions/3'), { name: 'model', params: { modelName: 'my model', version: '3' }, canonical: '#/models/my%20model?version=3' });
+  assert.deepEqual(matchRoute('#/experiments/1/models/m-abc'), { name: 'loggedModel', params: { modelId: 'm-abc' }, canonical: '#/logged-models/m-abc' });
 });
 
 test('several experiments in one runs table', () => {

@@ -77,6 +77,16 @@ export function matchRoute(hash) {
   if (a === 'experiments' && segments.length === 1) return { name: 'experiments', params: { ...query } };
   if (a === 'runs' && b !== undefined && segments.length === 2) return { name: 'run', params: { ...query, runId: b } };
   if (a === 'compare' && segments.length === 1) return { name: 'compare', params: { ...query } };
+  if (a === 'models' && segments.length === 1) return { name: 'models', params: { ...query } };
+  if (a === 'models' && b !== undefined && segments.length === 2) return { name: 'model', params: { ...query, modelName: b } };
+  if (a === 'logged-models' && b !== undefined && segments.length === 2) return { name: 'loggedModel', params: { ...query, modelId: b } };
+  // MLflow's own UI links: #/models/<name>/versions/<v> and #/experiments/<e>/models/<model id>
+  if (a === 'models' && b !== undefined && c === 'versions' && d !== undefined && segments.length === 4) {
+    return { name: 'model', params: { modelName: b, version: d }, canonical: modelHash(b, { version: d }) };
+  }
+  if (a === 'experiments' && b !== undefined && c === 'models' && d !== undefined && segments.length === 4) {
+    return { name: 'loggedModel', params: { modelId: d }, canonical: loggedModelHash(d) };
+  }
   // MLflow's own UI links: #/experiments/<e>/runs/<r>[/<tab>[/<artifact path>]]
   if (a === 'experiments' && b !== undefined && c === 'runs' && d !== undefined) {
     const tab = MLFLOW_RUN_TABS[segments[4]];
@@ -97,6 +107,10 @@ export function matchRoute(hash) {
 export const experimentHash = (id, params) => buildHash(['experiments', Array.isArray(id) ? id.join(',') : id], params);
 export const runHash = (id, params) => buildHash(['runs', id], params);
 export const compareHash = (params) => buildHash(['compare'], params);
+/** Registered models list; one registered model (any name: the segment is encoded); one logged model. */
+export const modelsHash = (params) => buildHash(['models'], params);
+export const modelHash = (name, params) => buildHash(['models', name], params);
+export const loggedModelHash = (id, params) => buildHash(['logged-models', id], params);
 
 // ---------------------------------------------------------------- columns
 

@@ -1,5 +1,5 @@
 // #/runs/<id>?tab=overview|charts|artifacts&metric=&x=&log=&smooth=&file=
-// Overview (details, description, metrics with sparklines, params, tags), charts per metric
+// Overview (details, description, metrics with sparklines, logged models, params, tags), charts per metric
 // (zoom re-queries the server), artifacts tree with safe previews. Live while RUNNING.
 
 import * as api from '../api.js';
@@ -17,6 +17,8 @@ import { LineChart } from '../chart/line-chart.js';
 import { drawSparkline } from '../chart/sparkline.js';
 import { SeriesStore } from '../series-store.js';
 import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock } from '../ui/dom.js';
+import { kvCard } from '../ui/kv-card.js';
+import { loggedModelsCard } from '../ui/logged-models-card.js';
 import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1000;
@@ -188,24 +190,11 @@ export function mount(root, params) {
     const userTags = run.data.tags.filter((x) => !isSystemTag(x.key));
     const tagsCard = kvCard('Tags', userTags, 'No tags.', systemTags(describeSystemTags(run.data.tags)));
 
-    const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, paramsCard, tagsCard);
+    const modelsCard = loggedModelsCard(run.outputs.model_outputs, lazy);
+
+    const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, modelsCard, paramsCard, tagsCard);
     bodyEl.replaceChildren(grid);
     return () => lazy.disconnect();
-  }
-
-  function kvCard(title, list, emptyText, system) {
-    const sorted = [...list].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
-    const tbody = h('tbody');
-    const fill = (q) => {
-      tbody.replaceChildren(...sorted.filter((p) => !q || p.key.toLowerCase().includes(q) || String(p.value).toLowerCase().includes(q))
-        .map((p) => h('tr', null, h('td', { class: 'key' }, p.key), h('td', { class: 'val' }, p.value))));
-    };
-    fill('');
-    const filter = sorted.length > 12 ? h('input', { class: 'input filter-mini', type: 'search', placeholder: 'Filter…', 'aria-label': `Filter ${title.toLowerCase()}`, oninput: (e) => fill(e.target.value.trim().toLowerCase()) }) : null;
-    return h('div', { class: 'card' },
-      h('div', { class: 'card-head' }, h('h2', null, title), h('span', { class: 'muted small' }, formatCount(sorted.length)), filter ? h('div', { class: 'actions' }, filter) : null),
-      sorted.length ? h('div', { class: 'card-scroll' }, h('table', { class: 'table' }, tbody)) : h('div', { class: 'card-empty' }, emptyText),
-      system);
   }
 
   /** System tags (mlflow.*, track.*) with readable names and values; the raw key under each name. */
@@ -442,11 +431,12 @@ export function mount(root, params) {
     const fresh = await api.getRun(runId, { signal: life.signal });
     const statusChanged = fresh.info.status !== run.info.status;
     const newKeys = fresh.data.metrics.length !== run.data.metrics.length;
+    const newModels = fresh.outputs.model_outputs.length !== run.outputs.model_outputs.length;
     run = fresh;
     renderHeader();
     if (newKeys) renderTabs();
     if (state.tab === 'overview') {
-      if (newKeys || statusChanged) { renderTab(); } else { updateMetricRows(); }
+      if (newKeys || statusChanged || newModels) { renderTab(); } else { updateMetricRows(); }
       loadSummary();
       await Promise.all([...sparkCanvases.keys()].map(async (k) => {
         if (await sparks.tail(runId, k, { signal: life.signal }).catch(() => false)) drawSpark(k, sparks.get(runId, k));

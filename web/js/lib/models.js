@@ -1,0 +1,111 @@
+// Model registry and logged-model helpers: filters, version and alias text, tags. No DOM.
+
+import { ARTIFACT_PREFIX } from './artifacts.js';
+
+/** Registry stages, most important first. */
+export const STAGES = ['Production', 'Staging', 'None', 'Archived'];
+
+/**
+ * Server-side filter for registered model names containing `q` (any case). The filter language has
+ * no escapes, so a quote becomes `_` (one character, the quote included); `%` and `_` typed by the
+ * user stay wildcards and still match themselves.
+ */
+export function nameFilter(q) {
+  const s = String(q ?? '').trim();
+  return s ? `name ILIKE '%${s.replace(/'/g, '_')}%'` : '';
+}
+
+/**
+ * Filter for the versions of one registered model. Names with a quote can't be written as an exact
+ * string, so they are asked with LIKE (`_` for the quote); the caller keeps the exact name only.
+ */
+export function versionsFilter(name) {
+  const s = String(name);
+  return s.includes("'") ? `name LIKE '${s.replace(/'/g, '_')}'` : `name = '${s}'`;
+}
+
+/** "3" -> "v3". */
+export const versionLabel = (v) => `v${v}`;
+
+/**
+ * A registered model's latest version per stage, most important stage first:
+ * [{ version, stage, text: "v3 · Production" | "v4" }].
+ */
+export function latestVersions(list) {
+  const rank = (s) => { const i = STAGES.indexOf(s || 'None'); return i < 0 ? STAGES.length : i; };
+  return [...(list || [])]
+    .sort((a, b) => rank(a.current_stage) - rank(b.current_stage) || Number(b.version) - Number(a.version))
+    .map((v) => {
+      const stage = v.current_stage || 'None';
+      return { version: String(v.version), stage, text: stage === 'None' ? versionLabel(v.version) : `${versionLabel(v.version)} · ${stage}` };
+    });
+}
+
+/** "@champion → v3". */
+export const aliasText = (a) => `@${a.alias} → ${versionLabel(a.version)}`;
+
+/** Aliases sorted by name. */
+export function sortAliases(aliases) {
+  return [...(aliases || [])].sort((a, b) => a.alias.localeCompare(b.alias, undefined, { numeric: true }));
+}
+
+/** Map version -> [alias names], from a registered model's `aliases`. */
+export function aliasesByVersion(aliases) {
+  const out = new Map();
+  for (const a of sortAliases(aliases)) {
+    const v = String(a.version);
+    if (!out.has(v)) out.set(v, []);
+    out.get(v).push(a.alias);
+  }
+  return out;
+}
+
+/** The logged model id of a version's source "models:/<model id>", or null (runs:/…, models:/name/1, paths). */
+export function loggedModelIdOf(source) {
+  const m = /^models:\/([^/@]+)$/.exec(String(source ?? ''));
+  return m ? m[1] : null;
+}
+
+export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
+
+/**
+ * The registered versions a logged model became, from its `mlflow.modelVersions` tag (a JSON list
+ * like `[{"name": "m", "version": 1}]`): [{ name, version: "1" }], without repeats. Bad JSON -> [].
+ */
+export function parseModelVersionsTag(value) {
+  if (value === undefined || value === null || value === '') return [];
+  let list;
+  try { list = JSON.parse(value); } catch { return []; }
+  if (!Array.isArray(list)) return [];
+  const seen = new Set();
+  const out = [];
+  for (const x of list) {
+    if (!x || typeof x !== 'object' || typeof x.name !== 'string' || !x.name) continue;
+    const version = x.version === undefined || x.version === null ? '' : String(x.version);
+    const key = `${x.name}\u0000${version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: x.name, version });
+  }
+  return out;
+}
+
+const MODEL_STATUS = {
+  LOGGED_MODEL_READY: { label: 'ready', tone: 'finished' },
+  LOGGED_MODEL_PENDING: { label: 'pending', tone: 'scheduled' },
+  LOGGED_MODEL_UPLOAD_FAILED: { label: 'upload failed', tone: 'failed' },
+};
+
+/** A logged model's status for display: { label, tone } (tone names a pill colour). */
+export function loggedModelStatus(status) {
+  return MODEL_STATUS[status] || { label: String(status || 'unknown').replace(/^LOGGED_MODEL_/, '').toLowerCase(), tone: 'killed' };
+}
+
+/** Path of a logged model's files under the artifacts API: "mlflow-artifacts:/1/models/m-x/artifacts" -> "1/models/m-x/artifacts". */
+export function modelArtifactRoot(info) {
+  const uri = info?.artifact_uri;
+  if (typeof uri === 'string' && uri.startsWith(ARTIFACT_PREFIX)) {
+    return uri.slice(ARTIFACT_PREFIX.length).replace(/^\/+/, '').replace(/\/+$/, '');
+  }
+  return `${info?.experiment_id}/models/${info?.model_id}/artifacts`;
+}
