@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "TrackStoreTesting", dependencies: ["TrackCore"]),
         .testTarget(name: "TrackCoreTests", dependencies: ["TrackCore"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "TrackServer", "TrackSQLite", "TrackCore", "TrackAPI"]),
-        .testTarget(name: "TrackCLITests", dependencies: ["TrackClient", "TrackServer", "TrackCore", "TrackAPI"]),
+        .testTarget(name: "TrackCLITests", dependencies: ["TrackClient", "TrackServer", "TrackSQLite", "TrackCore", "TrackAPI"]),
         .testTarget(name: "TrackAPITests", dependencies: ["TrackAPI", "TrackCore"]),
         .testTarget(name: "TrackStorageCodecTests", dependencies: ["TrackStorageCodec", "TrackCore"]),
         .testTarget(

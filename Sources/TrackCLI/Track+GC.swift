@@ -8,20 +8,21 @@ extension Track {
     struct GC: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "gc",
-            abstract: "Purge deleted runs for good: their data and their artifacts folder.",
+            abstract: "Purge deleted runs and logged models for good: their data and their files.",
             discussion: """
                 Works on the data folder directly (not through the server): every run in the deleted \
                 state (`track delete`, or deleted with its experiment) is removed from track.db with \
                 its params, tags, metrics and inputs, and its artifacts folder \
-                <artifact-root>/<experiment id>/<run id> is removed. Experiments are kept, deleted or \
-                not. Best run while the server is stopped; with it running, SQLite's locking keeps \
+                <artifact-root>/<experiment id>/<run id> is removed; so is every deleted logged model \
+                with its files, <artifact-root>/<experiment id>/models/<model id>. Experiments are kept, \
+                deleted or not. Best run while the server is stopped; with it running, SQLite's locking keeps \
                 both consistent.
                 """
         )
 
         @OptionGroup var folder: DataFolderOptions
 
-        @Option(name: .customLong("older-than"), help: ArgumentHelp("Only runs deleted at least this many days ago.", valueName: "days"))
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Only runs and models deleted at least this many days ago.", valueName: "days"))
         var olderThan: Double?
 
         @Flag(name: .customLong("dry-run"), help: "Only list what would be purged.")
@@ -39,21 +40,34 @@ extension Track {
                 let age = olderThan.map { Int64($0 * 86_400_000) }
                 let runs = dryRun ? try await store.deletedRuns(olderThan: age) : try await store.purgeDeletedRuns(olderThan: age)
                 var folders = 0
+                /// Removes a purged item's folder (or, on a dry run, only counts it).
+                func removeFolder(_ folder: URL) -> Bool {
+                    guard FileManager.default.fileExists(atPath: folder.path) else { return false }
+                    folders += 1
+                    if !dryRun {
+                        do {
+                            try FileManager.default.removeItem(at: folder)
+                        } catch {
+                            Terminal.writeError("warning: could not remove \(folder.path): \(error.localizedDescription)\n")
+                        }
+                    }
+                    return true
+                }
                 for run in runs {
                     let runFolder = artifacts.appendingPathComponent(run.experimentID, isDirectory: true)
                         .appendingPathComponent(run.runID, isDirectory: true)
-                    let exists = FileManager.default.fileExists(atPath: runFolder.path)
-                    if exists { folders += 1 }
-                    if !dryRun, exists {
-                        do {
-                            try FileManager.default.removeItem(at: runFolder)
-                        } catch {
-                            Terminal.writeError("warning: could not remove \(runFolder.path): \(error.localizedDescription)\n")
-                        }
-                    }
-                    Output.write("\(dryRun ? "would purge" : "purged") \(run.runID) (experiment \(run.experimentID))\(exists ? ", artifacts" : "")\n")
+                    let removed = removeFolder(runFolder)
+                    Output.write("\(dryRun ? "would purge" : "purged") \(run.runID) (experiment \(run.experimentID))\(removed ? ", artifacts" : "")\n")
                 }
-                let what = "\(runs.count) deleted run\(runs.count == 1 ? "" : "s") and \(folders) artifact folder\(folders == 1 ? "" : "s")"
+                let models = dryRun ? try await store.deletedLoggedModels(olderThan: age) : try await store.purgeDeletedLoggedModels(olderThan: age)
+                for model in models {
+                    let modelFolder = artifacts.appendingPathComponent(model.experimentID, isDirectory: true)
+                        .appendingPathComponent("models", isDirectory: true).appendingPathComponent(model.modelID, isDirectory: true)
+                    let removed = removeFolder(modelFolder)
+                    Output.write("\(dryRun ? "would purge" : "purged") logged model \(model.modelID) (experiment \(model.experimentID))\(removed ? ", files" : "")\n")
+                }
+                let modelPart = models.isEmpty ? "" : ", \(models.count) deleted logged model\(models.count == 1 ? "" : "s")"
+                let what = "\(runs.count) deleted run\(runs.count == 1 ? "" : "s")\(modelPart) and \(folders) artifact folder\(folders == 1 ? "" : "s")"
                 Output.write(dryRun ? "Would purge \(what) from \(data.path).\n" : "Purged \(what) from \(data.path).\n")
             }
         }
