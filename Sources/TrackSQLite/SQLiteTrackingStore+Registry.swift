@@ -131,26 +131,17 @@ extension SQLiteTrackingStore: ModelRegistryStore {
     public func createModelVersion(_ creation: ModelVersionCreation) async throws -> ModelVersion {
         try Validation.validateRegisteredModelName(creation.name)
         let tags = try creation.tags.map { tag throws(TrackError) in try Validation.validatedTag(tag) }
-        let modelID = creation.modelID ?? Self.loggedModelID(inSource: creation.source)
         let now = Clock.nowMilliseconds()
         return try await write { db in
             let key = try Self.registeredModelKey(db, name: creation.name)
-            var runID = creation.runID
-            if let modelID {
-                let modelKey = try Self.activeModelKey(db, modelID: modelID)
-                if runID == nil {
-                    runID = try String.fetchOne(db, sql: "SELECT source_run_id FROM logged_models WHERE model_key = ?", arguments: [modelKey])
-                }
-            } else if let runID {
-                try Self.requireSourceInRun(db, source: creation.source, runID: runID)
-            }
+            let (source, runID, modelID) = try Self.resolvedSource(db, creation)
             let version = try Int64.fetchOne(db, sql: "SELECT next_version FROM registered_models WHERE model_key = ?", arguments: [key]) ?? 1
             try db.execute(
                 sql: """
                     INSERT INTO model_versions (model_key, version, creation_time, last_update_time, stage, description, source, run_id, logged_model_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [key, version, now, now, ModelStage.none.rawValue, creation.description, creation.source, runID, modelID]
+                arguments: [key, version, now, now, ModelStage.none.rawValue, creation.description, source, runID, modelID]
             )
             for tag in tags {
                 try db.execute(
@@ -264,27 +255,6 @@ extension SQLiteTrackingStore: ModelRegistryStore {
 
     static func touchRegisteredModel(_ db: Database, _ key: Int64) throws {
         try db.execute(sql: "UPDATE registered_models SET last_update_time = ? WHERE model_key = ?", arguments: [Clock.nowMilliseconds(), key])
-    }
-
-    /// `m-…` of a `models:/m-…` source.
-    static func loggedModelID(inSource source: String) -> String? {
-        guard source.hasPrefix("models:/m-") else { return nil }
-        let id = source.dropFirst("models:/".count).prefix { $0 != "/" }
-        return String(id)
-    }
-
-    /// A version registered from a run's files must point inside that run's artifacts.
-    static func requireSourceInRun(_ db: Database, source: String, runID: String) throws {
-        guard let root = try String.fetchOne(db, sql: "SELECT artifact_uri FROM runs WHERE run_id = ?", arguments: [runID]) else {
-            throw TrackError.runNotFound(runID)
-        }
-        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
-        if source == base || source.hasPrefix(base + "/") || source.hasPrefix("runs:/\(runID)/") || source == "runs:/\(runID)" {
-            return
-        }
-        throw TrackError.invalidParameter(
-            "Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source."
-        )
     }
 
     /// Appends `{"name": …, "version": …}` to the logged model's `mlflow.modelVersions` tag (a

@@ -59,9 +59,26 @@ extension StoreConformance {
         try expectEqual(first.tags, [Tag(key: "src", value: "run")], "version tags")
         let second = try await store.createModelVersion(ModelVersionCreation(name: "m", source: "s3://b/m2"))
         try expectEqual(second.version, 2, "versions are numbered in order")
-        try await expectError("a source outside the named run", code: .invalidParameterValue, messageContains: ["Invalid model version source"]) {
-            try await store.createModelVersion(ModelVersionCreation(name: "m", source: "s3://elsewhere", runID: run.info.runID))
+        // What a source may name, as MLflow's server decides it.
+        let otherRunFiles = "mlflow-artifacts:/0/0123456789abcdef0123456789abcdef/artifacts/model"
+        for (what, bad, runID) in [
+            ("files of another run than the named one", otherRunFiles, run.info.runID as String?),
+            ("this server's files without a run", source, nil),
+            ("a path on the server's disk", "/etc/passwd", run.info.runID),
+            ("a file: URI", "file:///etc/passwd", run.info.runID),
+            ("a path climbing out of the run's files", source + "/../../../x", run.info.runID),
+            ("the same, percent-encoded", source + "/..%2F..%2Fx", run.info.runID),
+            ("a runs:/ URI of another run", "runs:/0123456789abcdef0123456789abcdef/model", run.info.runID),
+            ("a logged model without model_id's match", "models:/m-00000000000000000000000000000000", nil),
+        ] {
+            try await expectError(what, code: what.hasPrefix("a logged model") ? .resourceDoesNotExist : .invalidParameterValue) {
+                try await store.createModelVersion(ModelVersionCreation(name: "m", source: bad, runID: runID))
+            }
         }
+        // Files elsewhere (s3://…) are the client's business, with or without a run.
+        let external = try await store.createModelVersion(ModelVersionCreation(name: "m", source: "s3://elsewhere/m", runID: run.info.runID))
+        try expectEqual(external.runID, run.info.runID, "an external source keeps the run it names")
+        try await store.deleteModelVersion(name: "m", version: external.version)
         try await expectError("a version of an unknown model", code: .resourceDoesNotExist) {
             try await store.createModelVersion(ModelVersionCreation(name: "none", source: "x"))
         }
@@ -84,8 +101,23 @@ extension StoreConformance {
         try await expectError("a deleted version", code: .resourceDoesNotExist, message: "Model Version (name=m, version=2) not found") {
             try await store.modelVersion(name: "m", version: 2)
         }
-        let third = try await store.createModelVersion(ModelVersionCreation(name: "m", source: "s3://b/m3"))
-        try expectEqual(third.version, 3, "a deleted version's number is not given out again")
+        let next = try await store.createModelVersion(ModelVersionCreation(name: "m", source: "s3://b/m3"))
+        try expectEqual(next.version, 4, "deleted versions' numbers are not given out again")
+
+        // A copy of a version (`models:/<name>/<version>`) takes its run from it.
+        _ = try await store.createRegisteredModel(name: "copy", description: nil, tags: [])
+        let copy = try await store.createModelVersion(ModelVersionCreation(name: "copy", source: "models:/m/1"))
+        try expectEqual(copy.source, "models:/m/1", "the copy's source")
+        try expectEqual(copy.runID, run.info.runID, "the copy's run comes from the version it copies")
+        try await store.setModelAlias(name: "m", alias: "best", version: 4)
+        let byAlias = try await store.createModelVersion(ModelVersionCreation(name: "copy", source: "models:/m@best"))
+        try expectEqual(byAlias.source, "models:/m/4", "an alias source is recorded as the version it named")
+        try await expectError("a copy whose run differs from the copied version's", code: .invalidParameterValue, messageContains: ["must match"]) {
+            try await store.createModelVersion(ModelVersionCreation(name: "copy", source: "models:/m/1", runID: "0123456789abcdef0123456789abcdef"))
+        }
+        try await expectError("a copy of a missing version", code: .resourceDoesNotExist) {
+            try await store.createModelVersion(ModelVersionCreation(name: "copy", source: "models:/m/99"))
+        }
     }
 
     func registryAliases() async throws {

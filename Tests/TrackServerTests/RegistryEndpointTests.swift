@@ -44,7 +44,11 @@ struct RegistryEndpointTests {
             expectError(try await api.post("model-versions/create", ["name": "m"]), status: 400, code: "INVALID_PARAMETER_VALUE", messageContains: "source")
             let runID = try await api.createRun()
             expectError(
-                try await api.post("model-versions/create", ["name": "m", "source": "s3://elsewhere", "run_id": .string(runID)]),
+                try await api.post("model-versions/create", ["name": "m", "source": "mlflow-artifacts:/0/0123456789abcdef0123456789abcdef/artifacts/x", "run_id": .string(runID)]),
+                status: 400, code: "INVALID_PARAMETER_VALUE", messagePrefix: "Invalid model version source"
+            )
+            expectError(
+                try await api.post("model-versions/create", ["name": "m", "source": "/etc/passwd", "run_id": .string(runID)]),
                 status: 400, code: "INVALID_PARAMETER_VALUE", messagePrefix: "Invalid model version source"
             )
             expectError(try await api.get("model-versions/get", [("name", "m"), ("version", "one")]), status: 400, code: "INVALID_PARAMETER_VALUE")

@@ -86,3 +86,32 @@ def test_register_run_files_and_stages(server_url, exp_name, tmp_path):
         client.create_registered_model(renamed)
     assert_error_code(excinfo, "RESOURCE_ALREADY_EXISTS")
     client.delete_registered_model(renamed)
+
+
+def test_copy_a_version_to_another_model(server_url, exp_name):
+    source, target = unique("staging"), unique("prod")
+    mlflow.set_experiment(exp_name)
+    client = mlflow.MlflowClient()
+    with mlflow.start_run() as run:
+        mlflow.pyfunc.log_model(name="times", python_model=Times(5), registered_model_name=source)
+    copied = client.copy_model_version(f"models:/{source}/1", target)
+    assert copied.version == "1" and copied.source == f"models:/{source}/1"
+    assert copied.run_id == run.info.run_id
+    assert list(mlflow.pyfunc.load_model(f"models:/{target}/1").predict([1])) == [5]
+    assert list(mlflow.pyfunc.load_model(f"models:/{target}/latest").predict([2])) == [10]
+    client.delete_registered_model(target)
+    client.delete_registered_model(source)
+
+
+def test_sources_the_server_refuses(server_url, exp_name, tmp_path):
+    name = unique("refused")
+    mlflow.set_experiment(exp_name)
+    client = mlflow.MlflowClient()
+    client.create_registered_model(name)
+    with mlflow.start_run() as run:
+        mlflow.log_text("x", "model/file.txt")
+    for source in ["/etc/passwd", f"{run.info.artifact_uri}/../../../x"]:
+        with pytest.raises(MlflowException) as excinfo:
+            client.create_model_version(name, source, run_id=run.info.run_id)
+        assert_error_code(excinfo, "INVALID_PARAMETER_VALUE")
+    client.delete_registered_model(name)
