@@ -193,16 +193,17 @@ extension SQLiteTrackingStore {
                 models[row[0]]?.params.append(Param(key: row[1], value: row[2]))
             }
             for row in try Row.fetchAll(db, sql: """
-                SELECT m.model_key, m.key, m.run_id, m.dataset_name, m.dataset_digest, m.timestamp, m.step, m.value_bits, lm.model_id
-                FROM logged_model_metrics m JOIN logged_models lm USING (model_key)
-                WHERE m.model_key IN (\(placeholders)) ORDER BY m.model_key, m.key, m.run_id, m.dataset_name, m.dataset_digest
+                SELECT model_key, key, run_id, dataset_name, dataset_digest, timestamp, step, value_bits FROM logged_model_metrics
+                WHERE model_key IN (\(placeholders)) ORDER BY model_key, key, run_id, dataset_name, dataset_digest
                 """, arguments: keys) {
+                let modelKey: Int64 = row[0]
+                guard let modelID = models[modelKey]?.modelID else { continue }
                 let bits: Int64 = row[7]
                 let runID: String = row[2]
                 let datasetName: String = row[3]
                 let datasetDigest: String = row[4]
-                models[row[0]]?.metrics.append(LoggedModelMetric(
-                    modelID: row[8],
+                models[modelKey]?.metrics.append(LoggedModelMetric(
+                    modelID: modelID,
                     metric: Metric(key: row[1], value: Double(bitPattern: UInt64(bitPattern: bits)), timestamp: row[5], step: row[6]),
                     runID: runID.isEmpty ? nil : runID,
                     datasetName: datasetName.isEmpty ? nil : datasetName,

@@ -63,7 +63,7 @@ extension SQLiteTrackingStore: ModelRegistryStore {
 
     public func searchRegisteredModels(_ query: RegistryQuery) async throws -> Page<RegisteredModel> {
         let models = try await read { db in
-            try Self.loadRegisteredModels(db, keys: try Int64.fetchAll(db, sql: "SELECT model_key FROM registered_models"))
+            try Self.loadRegisteredModels(db, keys: try Self.candidateModelKeys(db, query))
         }
         return try RegistrySearch.registeredModels(models, query)
     }
@@ -185,7 +185,7 @@ extension SQLiteTrackingStore: ModelRegistryStore {
 
     public func searchModelVersions(_ query: RegistryQuery) async throws -> Page<ModelVersion> {
         let versions = try await read { db in
-            try Self.loadVersions(db, modelKeys: try Int64.fetchAll(db, sql: "SELECT model_key FROM registered_models"))
+            try Self.loadVersions(db, modelKeys: try Self.candidateModelKeys(db, query))
         }
         return try RegistrySearch.modelVersions(versions, query)
     }
@@ -234,6 +234,14 @@ extension SQLiteTrackingStore: ModelRegistryStore {
     }
 
     // MARK: - Helpers
+
+    /// The models a search has to look at: those its filter pins by name, else all.
+    static func candidateModelKeys(_ db: Database, _ query: RegistryQuery) throws -> [Int64] {
+        guard let names = query.pinnedNames else {
+            return try Int64.fetchAll(db, sql: "SELECT model_key FROM registered_models")
+        }
+        return try names.sorted().compactMap { try registeredModelKeyIfAny(db, name: $0) }
+    }
 
     static func registeredModelKeyIfAny(_ db: Database, name: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT model_key FROM registered_models WHERE name = ?", arguments: [name])

@@ -117,4 +117,20 @@ public struct RegistryQuery: Sendable {
         self.maxResults = maxResults
         self.pageToken = pageToken
     }
+
+    /// The only model names the filter can match (`name = 'x'`, `name IN (…)`), so a store need
+    /// not load the others; nil when it can match any name.
+    public var pinnedNames: Set<String>? {
+        var names: Set<String>?
+        for clause in filter where clause.entity == .attribute && clause.key == "name" {
+            let matched: Set<String>
+            switch (clause.comparator, clause.value) {
+            case (.equal, .string(let name)): matched = [name]
+            case (.in, .list(let list)): matched = Set(list)
+            default: continue
+            }
+            names = names.map { $0.intersection(matched) } ?? matched
+        }
+        return names
+    }
 }

@@ -5,7 +5,8 @@ public enum RegistrySearch {
         let matching = models.filter { model in
             query.filter.allSatisfy { matches(attribute: attribute(of: model, $0.key), tags: model.tags, $0) }
         }
-        let orders = withDefaults(query.orderBy, [SearchOrder(entity: .attribute, key: "name", ascending: true)])
+        let byName = SearchOrder(entity: .attribute, key: "name", ascending: true)
+        let orders = withDefaults(query.orderBy, default: [byName], tiebreakers: [byName])
         let ordered = InMemorySearch.sorted(matching, ascending: orders.map(\.ascending)) { model in
             orders.map { attribute(of: model, $0.key) }
         }
@@ -16,25 +17,23 @@ public enum RegistrySearch {
         let matching = versions.filter { version in
             query.filter.allSatisfy { matches(attribute: attribute(of: version, $0.key), tags: version.tags, $0) }
         }
-        let orders = withDefaults(query.orderBy, [
-            SearchOrder(entity: .attribute, key: "last_updated_timestamp", ascending: false),
-            SearchOrder(entity: .attribute, key: "name", ascending: true),
-            SearchOrder(entity: .attribute, key: "version_number", ascending: false),
-        ])
+        let byName = SearchOrder(entity: .attribute, key: "name", ascending: true)
+        let newestVersion = SearchOrder(entity: .attribute, key: "version_number", ascending: false)
+        let orders = withDefaults(
+            query.orderBy, default: [SearchOrder(entity: .attribute, key: "last_updated_timestamp", ascending: false), byName, newestVersion],
+            tiebreakers: [byName, newestVersion]
+        )
         let ordered = InMemorySearch.sorted(matching, ascending: orders.map(\.ascending)) { version in
             orders.map { attribute(of: version, $0.key) }
         }
         return try InMemorySearch.page(ordered, maxResults: query.maxResults, pageToken: query.pageToken)
     }
 
-    /// The requested order, or the default one; the name breaks ties unless already ordered on.
-    static func withDefaults(_ requested: [SearchOrder], _ defaults: [SearchOrder]) -> [SearchOrder] {
+    /// The requested order, or the default one, then each tiebreaker not already ordered on.
+    static func withDefaults(_ requested: [SearchOrder], default defaults: [SearchOrder], tiebreakers: [SearchOrder]) -> [SearchOrder] {
         var orders = requested.isEmpty ? defaults : requested
-        if !orders.contains(where: { $0.key == "name" }) {
-            orders.append(SearchOrder(entity: .attribute, key: "name", ascending: true))
-        }
-        if !orders.contains(where: { $0.key == "version_number" }) {
-            orders.append(SearchOrder(entity: .attribute, key: "version_number", ascending: false))
+        for tiebreaker in tiebreakers where !orders.contains(where: { $0.key == tiebreaker.key }) {
+            orders.append(tiebreaker)
         }
         return orders
     }
