@@ -7,7 +7,7 @@ extension Track {
     /// `track show RUN`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one run: its info, params, metrics and tags."
+            abstract: "Show one run: its info, description, params, metrics, datasets, logged models and tags."
         )
 
         @Argument(help: ArgumentHelp("The run: id, unique id prefix, or name.", valueName: "run"))
@@ -36,8 +36,9 @@ extension Track {
                 }
                 let summaries = try await client.metricSummaries(runIDs: [run.info.runID])
                 let experiment = try await client.experiment(id: run.info.experimentID)
+                let models = try await client.loggedModels(run.outputs.modelOutputs)
                 Output.write(Views.run(
-                    run, experimentName: experiment?.name, summaries: summaries, width: Terminal.width(),
+                    run, experimentName: experiment?.name, summaries: summaries, models: models, width: Terminal.width(),
                     style: Style(enabled: Terminal.colorEnabled()), showAll: all, now: Formatting.nowMilliseconds()
                 ))
             }

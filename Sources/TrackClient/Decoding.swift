@@ -68,8 +68,29 @@ public enum Decoding {
         }
         return Run(
             info: runInfo(json["info"] ?? .null),
-            data: RunData(metrics: metrics, params: keyValues(data?["params"]), tags: keyValues(data?["tags"]))
+            data: RunData(metrics: metrics, params: keyValues(data?["params"]), tags: keyValues(data?["tags"])),
+            inputs: RunInputs(
+                datasetInputs: (json["inputs"]?["dataset_inputs"]?.arrayValue ?? []).map(datasetInput),
+                modelInputs: (json["inputs"]?["model_inputs"]?.arrayValue ?? []).map(modelReference)
+            ),
+            outputs: RunOutputs(modelOutputs: (json["outputs"]?["model_outputs"]?.arrayValue ?? []).map(modelReference))
         )
+    }
+
+    static func datasetInput(_ json: JSONValue) -> DatasetInput {
+        let dataset = json["dataset"] ?? .null
+        return DatasetInput(
+            tags: keyValues(json["tags"]),
+            dataset: Dataset(
+                name: string(dataset["name"]), digest: string(dataset["digest"]),
+                sourceType: string(dataset["source_type"]), source: string(dataset["source"]),
+                schema: dataset["schema"].map { string($0) }, profile: dataset["profile"].map { string($0) }
+            )
+        )
+    }
+
+    static func modelReference(_ json: JSONValue) -> ModelReference {
+        ModelReference(modelID: string(json["model_id"]), step: int64(json["step"]) ?? 0)
     }
 }
 

@@ -51,7 +51,11 @@ public enum Views {
     }
 
     /// `track show RUN`.
-    public static func run(_ run: Run, experimentName: String?, summaries: [RunMetricSummary], width: Int, style: Style, showAll: Bool, now: Int64) -> String {
+    /// `models`: the run's logged models (its outputs), each with the model when the server has it.
+    public static func run(
+        _ run: Run, experimentName: String?, summaries: [RunMetricSummary], models: [(ModelReference, LoggedModel?)] = [],
+        width: Int, style: Style, showAll: Bool, now: Int64
+    ) -> String {
         let info = run.info
         var lines: [String] = []
         lines.append(style.bold("RUN ") + style.bold(info.runName.isEmpty ? info.runID : info.runName))
@@ -66,6 +70,14 @@ public enum Views {
         if !info.userID.isEmpty { fields.append(("user", info.userID)) }
         fields.append(("artifacts", info.artifactURI))
         lines += keyValueLines(fields, width: width, style: style)
+
+        if let note = run.data.tags.first(where: { $0.key == "mlflow.note.content" })?.value,
+            !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        {
+            lines.append("")
+            lines.append(style.bold("DESCRIPTION"))
+            lines += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + TextWidth.truncate(String($0), to: max(8, width - 2)) }
+        }
 
         lines.append("")
         if run.data.params.isEmpty {
@@ -90,8 +102,11 @@ public enum Views {
                     ["  " + $0.key, Formatting.number($0.last), String($0.lastStep), Formatting.number($0.min), Formatting.number($0.max), Formatting.count($0.count)]
                 }
             )
-            lines.append(table.render(width: width, style: .plain).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init).joined(separator: "\n"))
+            lines += tableLines(table, width: width)
         }
+
+        lines += datasetLines(run.inputs.datasetInputs, width: width, style: style)
+        lines += loggedModelLines(models, width: width, style: style)
 
         lines.append("")
         let tags = run.data.tags.filter { showAll || !$0.key.hasPrefix("mlflow.") }
@@ -104,6 +119,44 @@ public enum Views {
             lines += keyValueLines(tags.map { ($0.key, $0.value) }, width: width, style: style)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The DATASETS section (name, digest, context, source type), or nothing when the run used none.
+    static func datasetLines(_ inputs: [DatasetInput], width: Int, style: Style) -> [String] {
+        guard !inputs.isEmpty else { return [] }
+        let table = Table(
+            columns: [
+                Table.Column("  NAME", flexible: true, minimum: 8), Table.Column("DIGEST"), Table.Column("CONTEXT"),
+                Table.Column("SOURCE TYPE"),
+            ],
+            rows: inputs.map { input in
+                let context = input.tags.first { $0.key == "mlflow.data.context" }?.value ?? ""
+                return ["  " + input.dataset.name, input.dataset.digest, context, input.dataset.sourceType]
+            }
+        )
+        return ["", style.bold("DATASETS")] + tableLines(table, width: width)
+    }
+
+    /// The MODELS section (the run's logged models), or nothing when it logged none.
+    static func loggedModelLines(_ models: [(ModelReference, LoggedModel?)], width: Int, style: Style) -> [String] {
+        guard !models.isEmpty else { return [] }
+        let table = Table(
+            columns: [
+                Table.Column("  NAME", flexible: true, minimum: 8), Table.Column("MODEL ID"), Table.Column("STATUS"),
+                Table.Column("TYPE"), Table.Column("STEP", rightAligned: true),
+            ],
+            rows: models.map { reference, model in
+                guard let model else { return ["  (not found)", reference.modelID, "", "", String(reference.step)] }
+                let status = model.status.rawValue.replacingOccurrences(of: "LOGGED_MODEL_", with: "")
+                return ["  " + model.name, model.modelID, status, model.modelType ?? "", String(reference.step)]
+            }
+        )
+        return ["", style.bold("MODELS")] + tableLines(table, width: width)
+    }
+
+    /// A plain table's lines, without the trailing empty one.
+    static func tableLines(_ table: Table, width: Int) -> [String] {
+        table.render(width: width, style: .plain).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// `  key         value` lines, the key column as wide as the longest key (at most 30).

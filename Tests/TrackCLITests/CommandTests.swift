@@ -143,6 +143,57 @@ struct CommandTests {
         #expect(try JSONReader.parse(json.stdout)["info"]?["run_id"]?.stringValue == fixture.ids["deep"])
     }
 
+    @Test func showPrintsDescriptionDatasetsAndLoggedModels() async throws {
+        let server = try await TestServer.start()
+        let experiment = try await server.createExperiment("reports")
+        let runID = try await server.createRun(
+            experiment: experiment, name: "mixed-precision", start: Fixture.t0, duration: 1000,
+            tags: ["mlflow.note.content": "Baseline with AMP.\nSame seed as run 12."], metrics: ["loss": [1.0, 0.5]]
+        )
+        let client = server.client
+        _ = try await client.post("runs/log-inputs") { w in
+            w.beginObject(); w.key("run_id"); w.string(runID)
+            w.key("datasets"); w.beginArray(); w.beginObject()
+            w.key("tags"); w.beginArray(); w.beginObject(); w.key("key"); w.string("mlflow.data.context"); w.key("value"); w.string("training"); w.endObject(); w.endArray()
+            w.key("dataset"); w.beginObject()
+            w.key("name"); w.string("mnist-train"); w.key("digest"); w.string("9f2c41ab")
+            w.key("source_type"); w.string("local"); w.key("source"); w.string("{\"uri\": \"/data/mnist\"}")
+            w.endObject(); w.endObject(); w.endArray(); w.endObject()
+        }
+        let created = try await client.post("logged-models") { w in
+            w.beginObject(); w.key("experiment_id"); w.string(experiment); w.key("name"); w.string("digit-clf")
+            w.key("model_type"); w.string("sklearn"); w.key("source_run_id"); w.string(runID); w.endObject()
+        }
+        let modelID = try #require(created["model"]?["info"]?["model_id"]?.stringValue)
+        _ = try await client.post("runs/outputs") { w in
+            w.beginObject(); w.key("run_id"); w.string(runID)
+            w.key("models"); w.beginArray()
+            w.beginObject(); w.key("model_id"); w.string(modelID); w.key("step"); w.int(7); w.endObject()
+            w.beginObject(); w.key("model_id"); w.string("m-0000000000000000000000000000dead"); w.key("step"); w.int(0); w.endObject()
+            w.endArray(); w.endObject()
+        }
+
+        let result = try await CLITest.track(["show", runID], url: server.url)
+        await server.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let description = try #require(lines.firstIndex(of: "DESCRIPTION"), "\(result.stdout)")
+        #expect(lines[description + 1] == "  Baseline with AMP.")
+        #expect(lines[description + 2] == "  Same seed as run 12.")
+        let datasets = try #require(lines.firstIndex(of: "DATASETS"), "\(result.stdout)")
+        let dataset = lines[datasets + 2]
+        #expect(dataset.hasPrefix("  mnist-train") && dataset.contains("9f2c41ab") && dataset.contains("training") && dataset.contains("local"), "\(dataset)")
+        let models = try #require(lines.firstIndex(of: "MODELS"), "\(result.stdout)")
+        let rows = Array(lines[(models + 2)...(models + 3)])
+        let model = try #require(rows.first { $0.contains(modelID) }, "\(result.stdout)")
+        #expect(model.hasPrefix("  digit-clf") && model.contains("PENDING") && model.contains("sklearn") && model.hasSuffix("7"), "\(model)")
+        let missing = try #require(rows.first { $0.contains("m-0000000000000000000000000000dead") }, "\(result.stdout)")
+        #expect(missing.hasPrefix("  (not found)"), "\(missing)")
+        // The sections come in reading order: description, params, metrics, datasets, models, tags.
+        let order = ["DESCRIPTION", "PARAMS", "METRICS", "DATASETS", "MODELS", "TAGS"].map { name in lines.firstIndex { $0.hasPrefix(name) } ?? -1 }
+        #expect(order == order.sorted() && !order.contains(-1), "\(result.stdout)")
+    }
+
     // MARK: - Metrics and export
 
     @Test func metricsPrintsTheWholeHistory() async throws {
