@@ -70,6 +70,16 @@ extension SQLiteTrackingStore {
         }
     }
 
+    public func recordLoggedModel(runID: String, entry: String) async throws {
+        try Validation.validateRunID(runID)
+        try await write { db in
+            let run = try Self.activeRunRow(db, runID: runID)
+            let key = LoggedModelHistory.tagKey
+            let list = try String.fetchOne(db, sql: "SELECT value FROM tags WHERE run_key = ? AND key = ?", arguments: [run.runKey, key])
+            try Self.upsertTags(db, runKey: run.runKey, tags: [Tag(key: key, value: PythonJSON.appending(entry, toList: list))])
+        }
+    }
+
     // MARK: - Helpers
 
     /// Validates every metric of a batch, each distinct key once: a batch usually repeats a few

@@ -272,14 +272,7 @@ extension SQLiteTrackingStore: ModelRegistryStore {
         let tagKey = "mlflow.modelVersions"
         let entry = "{\"name\": \(PythonJSON.string(name)), \"version\": \(version)}"
         let existing = try String.fetchOne(db, sql: "SELECT value FROM logged_model_tags WHERE model_key = ? AND key = ?", arguments: [modelKey, tagKey])
-        let value: String
-        if let existing, existing.hasSuffix("]"), existing.hasPrefix("[") {
-            let body = existing.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
-            value = body.isEmpty ? "[\(entry)]" : "[\(body), \(entry)]"
-        } else {
-            value = "[\(entry)]"
-        }
-        try upsertModelTags(db, modelKey: modelKey, tags: [Tag(key: tagKey, value: value)])
+        try upsertModelTags(db, modelKey: modelKey, tags: [Tag(key: tagKey, value: PythonJSON.appending(entry, toList: existing))])
     }
 
     /// The newest version per stage, in the stages' order.
@@ -359,29 +352,5 @@ extension SQLiteTrackingStore: ModelRegistryStore {
             }
         }
         return keys.compactMap { models[$0] }
-    }
-}
-
-/// Strings as Python's `json.dumps` writes them (ASCII only, `\uXXXX` escapes), for the one tag
-/// the server writes in the client's format.
-enum PythonJSON {
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for unit in text.utf16 {
-            switch unit {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(unit)!)
-            default:
-                let hex = String(unit, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-        }
-        return out + "\""
     }
 }

@@ -25,6 +25,7 @@ extension StoreConformance {
             ("logging.historyOrderedByTimestampStepValue", { try await $0.historyOrderedByTimestampStepValue() }),
             ("logging.duplicatePointsStoredOnce", { try await $0.duplicatePointsStoredOnce() }),
             ("logging.inputsAndOutputs", { try await $0.inputsAndOutputs() }),
+            ("logging.recordLoggedModelAppendsToHistory", { try await $0.recordLoggedModelAppendsToHistory() }),
             ("logging.concurrentLoggingLosesNothing", { try await $0.concurrentLoggingLosesNothing() }),
             ("logging.concurrentFailingBatchesStoreNothing", { try await $0.concurrentFailingBatchesStoreNothing() }),
             ("logging.unknownRunNotFound", { try await $0.loggingUnknownRunNotFound() }),
@@ -529,6 +530,42 @@ extension StoreConformance {
         try expectEqual(byModel(searched.first?.outputs.modelOutputs ?? []), byModel(outputs), "model outputs in searchRuns results")
         try await expectError("logInputs to an unknown run", code: .resourceDoesNotExist) {
             try await store.logInputs(runID: Self.unknownRunID, datasets: [training], models: [])
+        }
+    }
+
+    func recordLoggedModelAppendsToHistory() async throws {
+        let store = try await makeStore()
+        let run = try await makeRun(store)
+        let id = run.info.runID
+        let history = { () async throws -> String? in
+            try await store.run(id: id).data.tags.first { $0.key == LoggedModelHistory.tagKey }?.value
+        }
+        let first = #"{"run_id": "r", "artifact_path": "model", "flavors": {}}"#
+        let second = #"{"run_id": "r", "artifact_path": "model-2", "flavors": {"sklearn": {"v": 1.5}}}"#
+        try await expectSuccess("recordLoggedModel") { try await store.recordLoggedModel(runID: id, entry: first) }
+        try expectEqual(try await history(), "[\(first)]", "the history after one model")
+        try await expectSuccess("recordLoggedModel again") { try await store.recordLoggedModel(runID: id, entry: second) }
+        try expectEqual(try await history(), "[\(first), \(second)]", "the history after two models, in order")
+        // Concurrent records all land: the list is read and extended in one transaction.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<8 {
+                group.addTask { try await store.recordLoggedModel(runID: id, entry: "{\"n\": \(index)}") }
+            }
+            try await group.waitForAll()
+        }
+        let entries = try unwrap(try await history(), "the history after concurrent records")
+        for index in 0..<8 {
+            try expect(entries.contains("{\"n\": \(index)}"), "concurrent record \(index) is in the history: \(entries)")
+        }
+        try await expectError("recordLoggedModel on an unknown run", code: .resourceDoesNotExist) {
+            try await store.recordLoggedModel(runID: Self.unknownRunID, entry: first)
+        }
+        try await store.deleteRun(id: id)
+        try await expectError(
+            "recordLoggedModel on a deleted run", code: .invalidParameterValue,
+            message: "The run \(id) must be in the 'active' state. Current state is deleted."
+        ) {
+            try await store.recordLoggedModel(runID: id, entry: first)
         }
     }
 

@@ -11,7 +11,7 @@ struct EndpointFuzzTests {
         "experiments/create", "experiments/search", "experiments/update", "experiments/delete", "experiments/restore",
         "experiments/set-experiment-tag", "experiments/delete-experiment-tag", "runs/create", "runs/update", "runs/delete",
         "runs/restore", "runs/search", "runs/set-tag", "runs/delete-tag", "runs/log-metric", "runs/log-parameter",
-        "runs/log-batch", "runs/log-inputs", "runs/outputs", "logged-models/search", "logged-models",
+        "runs/log-batch", "runs/log-inputs", "runs/outputs", "runs/log-model", "logged-models/search", "logged-models",
         "registered-models/create", "registered-models/rename", "registered-models/set-tag", "registered-models/get-latest-versions",
         "registered-models/alias", "model-versions/create", "model-versions/set-tag", "model-versions/transition-stage",
     ]
@@ -27,7 +27,7 @@ struct EndpointFuzzTests {
         "step", "metrics", "params", "tags", "filter", "filter_string", "order_by", "max_results", "page_token", "view_type",
         "run_view_type", "status", "end_time", "start_time", "metric_key", "artifact_location", "datasets", "models",
         "path", "max_points", "min_step", "max_step", "start_step", "end_step", "run_ids", "source", "version", "alias",
-        "stage", "archive_existing_versions", "description", "model_id", "source_run_id", "model_type", "stages",
+        "stage", "archive_existing_versions", "description", "model_id", "source_run_id", "model_type", "stages", "model_json",
     ]
 
     struct Random: RandomNumberGenerator {

@@ -325,6 +325,41 @@ struct RunEndpointTests {
         }
     }
 
+    // MARK: log-model (MLflow 2 clients)
+
+    @Test func logModelAppendsToTheRunsModelHistory() async throws {
+        try await withTrackServer { api throws in
+            let id = try await api.createRun()
+            let model = { (path: String) -> String in
+                #"{"run_id": "\#(id)", "artifact_path": "\#(path)", "utc_time_created": "2026-12-07 06:44:18.123456", "model_uuid": "0123456789abcdef0123456789abcdef", "flavors": {"python_function": {"loader_module": "mlflow.pyfunc.model", "config": {"x": 1}}}}"#
+            }
+            expectEmptyOK(try await api.post("runs/log-model", ["run_id": .string(id), "model_json": .string(model("model"))]))
+            expectEmptyOK(try await api.post("runs/log-model", ["run_id": .string(id), "model_json": .string(model("model-2"))]))
+            let tags = try await api.getRun(id)["data"]?["tags"]?.arrayValue ?? []
+            let history = try #require(tags.first { $0["key"] == "mlflow.log-model.history" }?["value"]?.stringValue)
+            let entry = { (path: String) in
+                #"{"run_id": "\#(id)", "artifact_path": "\#(path)", "utc_time_created": "2026-12-07 06:44:18.123456", "model_uuid": "0123456789abcdef0123456789abcdef", "flavors": {"python_function": {"loader_module": "mlflow.pyfunc.model"}}}"#
+            }
+            #expect(history == "[\(entry("model")), \(entry("model-2"))]")
+
+            expectError(try await api.post("runs/log-model", ["run_id": .string(id)]), status: 400, code: "INVALID_PARAMETER_VALUE", message: missingParameterMessage("model_json"))
+            expectError(
+                try await api.post("runs/log-model", ["run_id": .string(id), "model_json": "{\"run_id\": "]), status: 400, code: "INVALID_PARAMETER_VALUE",
+                messagePrefix: "Malformed model info."
+            )
+            expectError(
+                try await api.post("runs/log-model", ["run_id": .string(id), "model_json": #"{"run_id": "r"}"#]), status: 400, code: "INVALID_PARAMETER_VALUE",
+                message: "Model json is missing mandatory fields: {'artifact_path', 'flavors', 'utc_time_created'}"
+            )
+            expectError(
+                try await api.post("runs/log-model", ["run_id": "0123456789abcdef0123456789abcdef", "model_json": .string(model("m"))]), status: 404,
+                code: "RESOURCE_DOES_NOT_EXIST"
+            )
+            let after = try await api.getRun(id)["data"]?["tags"]?.arrayValue ?? []
+            #expect(after.first { $0["key"] == "mlflow.log-model.history" }?["value"]?.stringValue == history, "refused models leave the history as it was")
+        }
+    }
+
     // MARK: Search
 
     /// Five runs: x = 0.2…1.0, y alternating, z tag, distinct start times.

@@ -56,6 +56,10 @@ public protocol TrackingStore: Sendable {
     func deleteRunTag(runID: String, key: String) async throws
     func logInputs(runID: String, datasets: [DatasetInput], models: [ModelReference]) async throws
     func logOutputs(runID: String, models: [ModelReference]) async throws
+    /// Appends `entry`, the text of one JSON object, to the JSON list kept in the run's
+    /// ``LoggedModelHistory/tagKey`` tag (how MLflow 2 clients record a model logged in a run), reading
+    /// and extending the list in one transaction. The run must be active, as for the other logging calls.
+    func recordLoggedModel(runID: String, entry: String) async throws
 
     // MARK: Metrics
 

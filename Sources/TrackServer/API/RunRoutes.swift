@@ -106,6 +106,12 @@ struct RunRoutes<Store: TrackingStore> {
             try await store.logInputs(runID: runID, datasets: datasets, models: models)
             return JSONResponse.empty
         }
+        api.on(.post, "runs/log-model") { parameters, _, _ in
+            let runID = try parameters.runID()
+            guard let modelJSON = try parameters.string("model_json") else { throw TrackError.missingParameter("model_json") }
+            try await store.recordLoggedModel(runID: runID, entry: try LoggedModelHistoryEntry.make(modelJSON: modelJSON))
+            return JSONResponse.empty
+        }
         api.on(.post, "runs/outputs") { parameters, _, _ in
             try await store.logOutputs(runID: try parameters.runID(), models: try WireDecoding.modelReferences(parameters.objects("models")))
             return JSONResponse.empty
