@@ -166,6 +166,14 @@ export async function getRun(runId, { signal } = {}) {
   return normalizeRun(r.run);
 }
 
+// Run edits. The description is the tag `mlflow.note.content`, as MLflow's UI keeps it.
+export const renameRun = (runId, name) => post('/runs/update', { run_id: runId, run_name: name });
+export const setRunTag = (runId, key, value) => post('/runs/set-tag', { run_id: runId, key, value });
+export const deleteRunTag = (runId, key) => post('/runs/delete-tag', { run_id: runId, key });
+export const setRunDescription = (runId, text) => setRunTag(runId, 'mlflow.note.content', text);
+export const deleteRun = (runId) => post('/runs/delete', { run_id: runId });
+export const restoreRun = (runId) => post('/runs/restore', { run_id: runId });
+
 /** Full history of one metric (MLflow endpoint; prefer metricSeries for charts). */
 export async function getMetricHistory(runId, key, { maxResults = 25000, signal } = {}) {
   const out = [];
@@ -227,6 +235,45 @@ export async function modelVersions(name, { signal } = {}) {
     token = r.next_page_token || null;
   } while (token);
   return out.sort((a, b) => Number(b.version) - Number(a.version));
+}
+
+// Registry edits (MLflow's model-registry endpoints).
+const del = (p, body, opts) => request('DELETE', ML + p, { ...opts, body });
+export const createRegisteredModel = (name, description) =>
+  post('/registered-models/create', { name, description: description || undefined }).then((r) => normalizeRegisteredModel(r.registered_model || {}));
+export const updateRegisteredModel = (name, description) => request('PATCH', ML + '/registered-models/update', { body: { name, description } });
+export const renameRegisteredModel = (name, newName) => post('/registered-models/rename', { name, new_name: newName });
+export const deleteRegisteredModel = (name) => del('/registered-models/delete', { name });
+export const setRegisteredModelTag = (name, key, value) => post('/registered-models/set-tag', { name, key, value });
+export const deleteRegisteredModelTag = (name, key) => del('/registered-models/delete-tag', { name, key });
+export const setModelAlias = (name, alias, version) => post('/registered-models/alias', { name, alias, version: String(version) });
+export const deleteModelAlias = (name, alias) => del('/registered-models/alias', { name, alias });
+/** New version from a source URI (`models:/<model_id>`, `runs:/<run_id>/<path>`, `mlflow-artifacts:/...`). */
+export const createModelVersion = (name, { source, runId, modelId, description } = {}) =>
+  post('/model-versions/create', { name, source, run_id: runId || undefined, model_id: modelId || undefined, description: description || undefined })
+    .then((r) => normalizeModelVersion(r.model_version || {}));
+export const updateModelVersion = (name, version, description) => request('PATCH', ML + '/model-versions/update', { body: { name, version: String(version), description } });
+export const setModelVersionTag = (name, version, key, value) => post('/model-versions/set-tag', { name, version: String(version), key, value });
+export const deleteModelVersionTag = (name, version, key) => del('/model-versions/delete-tag', { name, version: String(version), key });
+export const transitionModelVersionStage = (name, version, stage, archiveExistingVersions = false) =>
+  post('/model-versions/transition-stage', { name, version: String(version), stage, archive_existing_versions: archiveExistingVersions });
+export const deleteModelVersion = (name, version) => del('/model-versions/delete', { name, version: String(version) });
+
+/**
+ * Register a logged model as a new version of `name`, as `mlflow.register_model("models:/<id>", name)`
+ * does: the registered model is created unless it exists, then the version. A model created here
+ * is removed again when its version can't be made, so a refusal leaves the registry as it was.
+ */
+export async function registerLoggedModel(name, { modelId, runId }) {
+  let created = false;
+  try { await createRegisteredModel(name); created = true; }
+  catch (e) { if (e.code !== 'RESOURCE_ALREADY_EXISTS') throw e; }
+  try {
+    return await createModelVersion(name, { source: `models:/${modelId}`, runId, modelId });
+  } catch (e) {
+    if (created) await deleteRegisteredModel(name).catch(() => {});
+    throw e;
+  }
 }
 
 // ------------------------------------------------------------------ logged models

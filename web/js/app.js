@@ -5,7 +5,7 @@
 import { matchRoute, modelsHash } from './lib/url-state.js';
 import { apiEvents, searchExperiments } from './api.js';
 import { h } from './html.js';
-import { isTyping } from './ui/dom.js';
+import { isTyping, dialogOpen } from './ui/dom.js';
 import { shortcutsDialog } from './ui/dialog.js';
 import { setTitle } from './nav.js';
 import * as experiments from './views/experiments.js';
@@ -100,7 +100,7 @@ const SHORTCUTS = [
 ];
 let lastG = 0;
 document.addEventListener('keydown', (e) => {
-  if (e.defaultPrevented || isTyping(e) || e.metaKey || e.ctrlKey || e.altKey) return;
+  if (e.defaultPrevented || isTyping(e) || dialogOpen() || e.metaKey || e.ctrlKey || e.altKey) return;
   if (e.key === '?') { e.preventDefault(); shortcutsDialog(SHORTCUTS); return; }
   if (e.key === 'g') { lastG = Date.now(); return; }
   if (e.key === 'e' && Date.now() - lastG < 800) { location.hash = '#/'; lastG = 0; }

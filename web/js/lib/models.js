@@ -109,3 +109,77 @@ export function modelArtifactRoot(info) {
   }
   return `${info?.experiment_id}/models/${info?.model_id}/artifacts`;
 }
+
+// ------------------------------------------------------------------ registry edits
+
+/** The stages a version in `current` can move to, in the order MLflow's menu lists them. */
+export function stageTargets(current) {
+  const from = current || 'None';
+  return ['Staging', 'Production', 'Archived', 'None'].filter((s) => s !== from);
+}
+
+/** Moving into Staging or Production may archive the versions already there (MLflow's checkbox). */
+export const offersArchiveExisting = (stage) => stage === 'Staging' || stage === 'Production';
+
+/** Versions other than `except` now in `stage`, newest first: ["4", "1"]. */
+export function versionsInStage(versions, stage, except) {
+  return (versions || [])
+    .filter((v) => (v.current_stage || 'None') === stage && String(v.version) !== String(except))
+    .map((v) => String(v.version))
+    .sort((a, b) => Number(b) - Number(a));
+}
+
+/** "v4", "v4 and v1", "v4, v2 and v1". */
+export function versionList(list) {
+  const labels = list.map(versionLabel);
+  return labels.length < 2 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
+/**
+ * Texts of the stage dialog for moving `version` to `stage`: { title, message, archiveLabel, archiveHint }
+ * (the archive texts are null when the stage offers no such checkbox).
+ */
+export function stageChangeText(versions, version, stage) {
+  const current = (versions || []).find((v) => String(v.version) === String(version))?.current_stage || 'None';
+  const title = `Move ${versionLabel(version)} to ${stage}`;
+  const message = current === 'None' ? `${versionLabel(version)} has no stage now.` : `${versionLabel(version)} is in ${current} now.`;
+  if (!offersArchiveExisting(stage)) return { title, message, archiveLabel: null, archiveHint: null };
+  const others = versionsInStage(versions, stage, version);
+  const archiveHint = others.length
+    ? `${versionList(others)} ${others.length === 1 ? 'is' : 'are'} in ${stage} now.`
+    : `No other version is in ${stage} now.`;
+  return { title, message, archiveLabel: `Transition existing ${stage} versions to Archived`, archiveHint };
+}
+
+/** The alias as the server wants it: trimmed, without the "@" people type out of habit. */
+export const aliasName = (text) => String(text ?? '').trim().replace(/^@/, '');
+
+/**
+ * What setting `alias` on `version` does to an alias that exists: '' for a new alias (or none typed),
+ * "@champion already points at v3.", or "@champion points at v2 now: saving moves it to v3."
+ * Alias names are case-sensitive, as on the server.
+ */
+export function aliasMoveText(aliases, alias, version) {
+  const name = aliasName(alias);
+  if (!name) return '';
+  const hit = (aliases || []).find((a) => a.alias === name);
+  if (!hit) return '';
+  if (String(hit.version) === String(version)) return `@${name} already points at ${versionLabel(version)}.`;
+  return `@${name} points at ${versionLabel(hit.version)} now: saving moves it to ${versionLabel(version)}.`;
+}
+
+/** A description to store: blank text clears it, anything else is kept as typed. */
+export const descriptionToSave = (text) => (/\S/.test(String(text ?? '')) ? String(text) : '');
+
+/** The registered model a logged model goes to: the one picked, else the new name typed. */
+export function registerTargetName({ existing, newName } = {}) {
+  return String(existing || '').trim() ? String(existing) : String(newName ?? '').trim();
+}
+
+/** A line under the register dialog's name field: what submitting does with the name typed. */
+export function registerNote(names, { existing, newName } = {}) {
+  if (String(existing || '').trim()) return `The new version goes to “${existing}”.`;
+  const name = String(newName ?? '').trim();
+  if (!name) return '';
+  return (names || []).includes(name) ? `“${name}” exists: the new version is added to it.` : `A registered model “${name}” is created.`;
+}

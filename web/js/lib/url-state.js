@@ -168,7 +168,10 @@ export function orderId(order) {
   return (order.desc ? '-' : '') + columnId(order.col);
 }
 
-/** Runs view state from query params. cols === null means "choose sensible defaults". */
+/**
+ * Runs view state from query params. cols === null means "choose sensible defaults".
+ * `deleted=1` lists the deleted runs instead (state.deleted is true; absent otherwise).
+ */
 export function decodeRunsState(q = {}) {
   const cols = q.cols === undefined ? null : q.cols.split(',').map(parseColumn).filter(Boolean);
   return {
@@ -176,8 +179,12 @@ export function decodeRunsState(q = {}) {
     order: parseOrder(q.order),
     cols,
     group: q.group || '',
+    ...(q.deleted === '1' ? { deleted: true } : {}),
   };
 }
+
+/** The MLflow run_view_type a runs view state lists. */
+export const runViewType = (s) => (s.deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY');
 
 export function encodeRunsState(s) {
   const out = {};
@@ -185,6 +192,7 @@ export function encodeRunsState(s) {
   if (s.order && orderId(s.order) !== orderId(DEFAULT_ORDER)) out.order = orderId(s.order);
   if (s.cols) out.cols = s.cols.length ? s.cols.map(columnId).join(',') : '-';
   if (s.group) out.group = s.group;
+  if (s.deleted) out.deleted = true;
   return out;
 }
 

@@ -60,6 +60,74 @@ export function promptDialog({ title, label, value = '', submitLabel = 'Save', p
   });
 }
 
+/**
+ * formDialog({title, message, fields, submitLabel, danger, onSubmit}) -> Promise<result|undefined>.
+ * fields: [{name, label, value, placeholder, required, kind: 'text' | 'textarea' | 'select' | 'checkbox',
+ *           options: [[value, label], ...] (select), hint}]. onSubmit(values) gets {name: string | boolean}
+ * (text trimmed, textarea as typed) and may throw (e.g. an ApiError): the message is shown inline and
+ * the dialog stays open. Ctrl/Cmd+Enter submits from a textarea. The first field gets the focus.
+ */
+export function formDialog({ title, message, fields, submitLabel = 'Save', danger = false, onSubmit }) {
+  return open((close) => {
+    const inputs = new Map();
+    const rows = fields.map((f, i) => {
+      const kind = f.kind || 'text';
+      let input;
+      if (kind === 'textarea') {
+        input = h('textarea', { class: 'input textarea', name: f.name, rows: f.rows || 6, placeholder: f.placeholder || '', spellcheck: 'true' });
+        input.value = f.value ?? '';
+      } else if (kind === 'select') {
+        input = h('select', { class: 'input', name: f.name },
+          ...(f.options || []).map(([v, label]) => h('option', { value: v }, label ?? v)));
+        input.value = f.value ?? (f.options?.[0]?.[0] ?? '');
+      } else if (kind === 'checkbox') {
+        input = h('input', { type: 'checkbox', name: f.name });
+        input.checked = Boolean(f.value);
+      } else {
+        input = h('input', { class: 'input', name: f.name, placeholder: f.placeholder || '', autocomplete: 'off', spellcheck: 'false' });
+        input.value = f.value ?? '';
+      }
+      if (f.required) input.required = true;
+      if (i === 0) input.setAttribute('autofocus', '');
+      inputs.set(f.name, { input, kind });
+      const hint = f.hint ? h('div', { class: 'muted small' }, f.hint) : null;
+      return kind === 'checkbox'
+        ? h('label', { class: 'field field-check' }, input, ' ', f.label)
+        : h('div', { class: 'field' }, h('label', null, f.label), input, hint);
+    });
+    const err = h('div', { class: 'inline-error', hidden: true });
+    const submit = h('button', { class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, type: 'submit' }, submitLabel);
+    const form = h('form', { class: 'form-dialog' },
+      h('h2', null, title),
+      message ? h('p', null, message) : null,
+      ...rows, err,
+      h('div', { class: 'buttons' },
+        h('button', { class: 'btn', type: 'button', onclick: () => close(undefined) }, 'Cancel'),
+        submit));
+    const values = () => {
+      const out = {};
+      for (const [name, { input, kind }] of inputs) {
+        out[name] = kind === 'checkbox' ? input.checked : kind === 'textarea' ? input.value : input.value.trim();
+      }
+      return out;
+    };
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target.tagName === 'TEXTAREA') { e.preventDefault(); form.requestSubmit(); }
+    });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const v = values();
+      for (const f of fields) if (f.required && (f.kind || 'text') !== 'checkbox' && !String(v[f.name]).trim()) { inputs.get(f.name).input.focus(); return; }
+      submit.disabled = true;
+      err.hidden = true;
+      try { close(onSubmit ? (await onSubmit(v)) ?? v : v); }
+      catch (ex) { err.textContent = ex.message || String(ex); err.hidden = false; }
+      finally { submit.disabled = false; }
+    });
+    return form;
+  });
+}
+
 /** Show a list of keyboard shortcuts. */
 export function shortcutsDialog(groups) {
   return open((close) => h('form', { method: 'dialog' },

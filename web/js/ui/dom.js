@@ -115,6 +115,9 @@ export function isTyping(e) {
   return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) && t.type !== 'checkbox';
 }
 
+/** Is a dialog open (its buttons have the keyboard: the page's single-key shortcuts must wait)? */
+export const dialogOpen = () => !!document.querySelector('dialog[open]');
+
 /** Segmented control: options [{value, label}], onChange(value). */
 export function segmented(options, value, onChange, label) {
   return h('div', { class: 'seg', role: 'group', 'aria-label': label },

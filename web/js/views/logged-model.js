@@ -1,5 +1,6 @@
 // #/logged-models/<model id> — one logged model (MLflow 3): status, type, source run, params,
-// metrics, tags, the registered versions it became, and its files.
+// metrics, tags, the registered versions it became, and its files. "Register model" makes it a
+// version of a registered model, new or existing, and opens that version.
 
 import * as api from '../api.js';
 import { cached } from '../cache.js';
@@ -11,7 +12,8 @@ import { errorBox, loading, copyButton, emptyState, codeBlock } from '../ui/dom.
 import { modelStatusPill } from '../ui/model-badges.js';
 import { kvCard } from '../ui/kv-card.js';
 import { fileList } from '../ui/file-list.js';
-import { setTitle } from '../nav.js';
+import { registerDialog, registeredModelNames } from '../ui/registry-dialogs.js';
+import { navigate, setTitle } from '../nav.js';
 
 const NAME_TTL_MS = 60_000;
 
@@ -48,7 +50,22 @@ export function mount(root, params) {
     cached(key, NAME_TTL_MS, get).then((x) => { if (x?.name) { el.textContent = x.name; el.classList.remove('id'); } }).catch(() => {});
     return el;
   }
+  /** Register the model: the dialog offers the registered models there are; then the new version's page. */
+  async function register(m, button) {
+    button.disabled = true;
+    const names = await registeredModelNames().catch(() => []); // none offered: a name can still be typed
+    button.disabled = false;
+    const created = await registerDialog({ loggedModel: m, names });
+    if (created) navigate(modelHash(created.name, { version: created.version }));
+  }
+
   const runLink = (id, cls = '') => named(h('a', { href: runHash(id), class: `id ${cls}`.trim(), title: `Run ${id}` }, shortId(id)), `run-name:${id}`, () => api.getRun(id));
+
+  function registerButton(m) {
+    const button = h('button', { class: 'btn btn-primary', type: 'button', id: 'register-model', title: 'Make this model a version of a registered model' }, 'Register model');
+    button.addEventListener('click', () => register(m, button));
+    return button;
+  }
 
   function render(m) {
     const i = m.info;
@@ -62,7 +79,8 @@ export function mount(root, params) {
           h('h1', null, h('span', { class: 'title', title: m.name }, m.name), modelStatusPill(i.status)),
           h('div', { class: 'subtitle' },
             h('span', { class: 'id' }, m.id), copyButton(m.id, 'Copy model id'),
-            i.creation_timestamp_ms ? h('span', null, `logged ${formatRelative(i.creation_timestamp_ms)}`) : null)))];
+            i.creation_timestamp_ms ? h('span', null, `logged ${formatRelative(i.creation_timestamp_ms)}`) : null)),
+        h('div', { class: 'actions' }, registerButton(m)))];
 
     const kv = (label, ...value) => [h('dt', null, label), h('dd', null, ...value)];
     const none = () => h('span', { class: 'faint' }, '—');

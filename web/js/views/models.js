@@ -1,5 +1,6 @@
 // #/models?q=&sort= — registered models: latest version per stage, aliases, description, last
-// update. The name filter runs on the server; "Load more" follows the page token.
+// update. The name filter runs on the server; "Load more" follows the page token. "New model"
+// creates one and opens it.
 
 import * as api from '../api.js';
 import { h } from '../html.js';
@@ -8,6 +9,7 @@ import { modelsHash, modelHash } from '../lib/url-state.js';
 import { nameFilter, latestVersions, sortAliases, aliasText } from '../lib/models.js';
 import { errorBox, loading, timeEl, codeBlock } from '../ui/dom.js';
 import { rowCursor } from '../ui/row-cursor.js';
+import { newModelDialog } from '../ui/registry-dialogs.js';
 import { navigate, setTitle } from '../nav.js';
 
 const PAGE_SIZE = 100;
@@ -46,9 +48,15 @@ export function mount(root, params) {
   page.append(
     h('div', { class: 'page-header' },
       h('div', null, h('h1', null, 'Models'), subtitle),
-      h('div', { class: 'actions' }, input)),
+      h('div', { class: 'actions' }, input,
+        h('button', { class: 'btn btn-primary', type: 'button', id: 'new-model', onclick: createModel }, '+ New model'))),
     body);
   const keys = rowCursor(body, { search: () => input });
+
+  async function createModel() {
+    const model = await newModelDialog();
+    if (model) navigate(modelHash(model.name));
+  }
 
   function setParams(s, replace) {
     navigate(modelsHash({ q: s.q, sort: s.sort === 'name' ? '' : s.sort }), { replace });

@@ -1,6 +1,7 @@
 // #/runs/<id>?tab=overview|charts|artifacts&metric=&x=&log=&smooth=&file=
 // Overview (details, description, metrics with sparklines, logged models, params, tags), charts per metric
 // (zoom re-queries the server), artifacts tree with safe previews. Live while RUNNING.
+// Edits as in MLflow's UI: rename, description, the run's own tags, delete / restore (ui/run-edits.js).
 
 import * as api from '../api.js';
 import { cached } from '../cache.js';
@@ -8,7 +9,8 @@ import { h } from '../html.js';
 import { formatNumber, formatDuration, formatTimestamp, formatRelative, formatBytes, formatCount, plural } from '../lib/format.js';
 import { runHash, experimentHash } from '../lib/url-state.js';
 import { displayStatus, runDuration, crashAfter, isRunning } from '../lib/status.js';
-import { isSystemTag, describeSystemTag, describeSystemTags } from '../lib/system-tags.js';
+import { describeSystemTag, describeSystemTags } from '../lib/system-tags.js';
+import { descriptionState, isDeletedRun } from '../lib/run-edit.js';
 import { ema } from '../lib/smoothing.js';
 import { xValues, stepRangeForX } from '../lib/series.js';
 import { parseCSV } from '../lib/csv.js';
@@ -16,8 +18,9 @@ import { artifactRoot, joinPath, previewKind, sortEntries, baseName } from '../l
 import { LineChart } from '../chart/line-chart.js';
 import { drawSparkline } from '../chart/sparkline.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock } from '../ui/dom.js';
+import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock, toast } from '../ui/dom.js';
 import { kvCard } from '../ui/kv-card.js';
+import { renameRunDialog, editDescriptionDialog, deleteRunDialog, restoreRun, runTagsCard } from '../ui/run-edits.js';
 import { loggedModelsCard } from '../ui/logged-models-card.js';
 import { navigate, setTitle } from '../nav.js';
 
@@ -95,23 +98,64 @@ export function mount(root, params) {
     renderTab();
   }
 
+  /** Load the run again and redraw what shows it (after an edit). */
+  async function refresh() {
+    let fresh;
+    try { fresh = await api.getRun(runId, { signal: life.signal }); }
+    catch (e) { if (!api.isAbort(e)) toast(`Could not reload the run: ${e.message}`, 4000); return; }
+    run = fresh;
+    setTitle(run.name, 'run');
+    renderHeader();
+    renderTabs();
+    if (state.tab === 'overview') renderTab();
+  }
+
+  const afterEdit = (changed) => (changed ? refresh() : undefined);
+  const rename = () => renameRunDialog(run).then(afterEdit);
+  const editDescription = () => editDescriptionDialog(run).then(afterEdit);
+  const remove = () => deleteRunDialog(run).then(afterEdit);
+
+  /** A deleted run says so, and offers Restore (edits wait until then: the server refuses them). */
+  function deletedBanner() {
+    const err = h('div', { class: 'inline-error', hidden: true });
+    const restore = h('button', { class: 'btn btn-primary', type: 'button', id: 'run-restore', title: 'Bring the run back to the runs table' }, 'Restore');
+    restore.addEventListener('click', async () => {
+      restore.disabled = true;
+      err.hidden = true;
+      try { await restoreRun(run); toast('Run restored'); await refresh(); }
+      catch (e) { err.textContent = e.message || String(e); err.hidden = false; restore.disabled = false; }
+    });
+    return h('div', { class: 'deleted-banner', role: 'status' },
+      h('div', { class: 'grow' },
+        h('strong', null, 'This run is deleted.'),
+        ' It is hidden from the runs table and cannot be edited. Restore it to bring it back; “track gc” purges deleted runs for good.',
+        err),
+      restore);
+  }
+
   function renderHeader() {
     const status = displayStatus(run.info, run.tags);
     const expName = exp?.name || run.info.experiment_id;
-    headerEl.replaceChildren(
+    const deleted = isDeletedRun(run);
+    headerEl.replaceChildren(...[
       h('div', { class: 'crumbs' },
         h('a', { href: '#/' }, 'Experiments'), h('span', { class: 'sep' }, '/'),
         h('a', { href: experimentHash(run.info.experiment_id), class: 'exp-crumb' }, expName), h('span', { class: 'sep' }, '/'),
         h('span', null, run.name)),
       h('div', { class: 'page-header' },
         h('div', { style: { minWidth: 0 } },
-          h('h1', null, h('span', { class: 'title' }, run.name), statusPill(status)),
+          h('h1', null, h('span', { class: 'title' }, run.name),
+            deleted ? null : h('button', { class: 'btn btn-ghost btn-icon btn-sm edit-icon', type: 'button', id: 'run-rename', title: 'Rename the run', 'aria-label': 'Rename the run', onclick: rename }, '✎'),
+            statusPill(status),
+            deleted ? h('span', { class: 'pill pill-deleted', title: 'Lifecycle stage: deleted' }, 'deleted') : null),
           h('div', { class: 'subtitle' },
             h('span', { class: 'id' }, run.id), copyButton(run.id, 'Copy run id'),
             run.info.start_time ? h('span', null, `started ${formatRelative(run.info.start_time)}`) : null,
             isRunning(run) ? h('span', { class: 'live', title: 'New points appear within a second or two' }, 'live') : null)),
         h('div', { class: 'actions' },
-          h('a', { class: 'btn', href: experimentHash(run.info.experiment_id) }, 'All runs'))));
+          h('a', { class: 'btn', href: experimentHash(run.info.experiment_id) }, 'All runs'),
+          deleted ? null : h('button', { class: 'btn danger-hover', type: 'button', id: 'run-delete', title: 'Delete the run (it can be restored)', onclick: remove }, 'Delete'))),
+      deleted ? deletedBanner() : null].filter(Boolean));
   }
 
   function renderTabs() {
@@ -158,8 +202,7 @@ export function mount(root, params) {
         ...(parent ? kv('Parent run', h('a', { class: 'id', href: runHash(parent) }, parent)) : []),
         ...kv('Artifacts', h('span', { class: 'id' }, i.artifact_uri || '—')))));
 
-    const note = t['mlflow.note.content'];
-    const desc = note ? h('div', { class: 'card span-2' }, h('div', { class: 'card-head' }, h('h2', null, 'Description')), h('div', { class: 'card-body' }, h('pre', { class: 'note' }, note))) : null;
+    const desc = descriptionCard();
 
     // metrics with sparklines
     metricRows = new Map();
@@ -186,15 +229,27 @@ export function mount(root, params) {
 
     // params
     const paramsCard = kvCard('Parameters', run.data.params, 'No parameters logged.');
-    // tags
-    const userTags = run.data.tags.filter((x) => !isSystemTag(x.key));
-    const tagsCard = kvCard('Tags', userTags, 'No tags.', systemTags(describeSystemTags(run.data.tags)));
+    // tags: the run's own are editable, system tags are not
+    const tagsCard = runTagsCard(run, { readOnly: isDeletedRun(run), onChange: refresh, extra: systemTags(describeSystemTags(run.data.tags)) });
 
     const modelsCard = loggedModelsCard(run.outputs.model_outputs, lazy);
 
     const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, modelsCard, paramsCard, tagsCard);
     bodyEl.replaceChildren(grid);
     return () => lazy.disconnect();
+  }
+
+  /** The description (plain text, several lines) with Edit; "Add a description" when there is none. */
+  function descriptionCard() {
+    const d = descriptionState(run.tags);
+    const editable = !isDeletedRun(run);
+    if (!d.present) {
+      return editable ? h('button', { class: 'desc-add span-2', type: 'button', id: 'desc-add', onclick: editDescription }, '+ Add a description') : null;
+    }
+    return h('div', { class: 'card span-2 desc-card' },
+      h('div', { class: 'card-head' }, h('h2', null, 'Description'),
+        editable ? h('div', { class: 'actions' }, h('button', { class: 'btn btn-sm', type: 'button', id: 'desc-edit', title: 'Edit the description', onclick: editDescription }, 'Edit')) : null),
+      h('div', { class: 'card-body' }, h('pre', { class: 'note' }, d.text)));
   }
 
   /** System tags (mlflow.*, track.*) with readable names and values; the raw key under each name. */

@@ -3,7 +3,7 @@
 // Virtual scrolling over all loaded runs (pages of 1000 fetched up front), server-side order_by where
 // MLflow supports it (attributes, params, last metric values), client-side for the rest (duration,
 // experiment, min/max summaries). Group by a param, multi-select + compare, keyboard navigation,
-// live polling.
+// live polling. Selected runs can be deleted; `deleted=1` lists the deleted runs, to restore them.
 
 import * as api from '../api.js';
 import { cached } from '../cache.js';
@@ -11,14 +11,17 @@ import { h } from '../html.js';
 import { formatNumber, formatDuration, formatRelative, formatTimestamp, formatCount, plural } from '../lib/format.js';
 import {
   runHash, compareHash, experimentHash, decodeRunsState, encodeRunsState, columnId, parseColumn,
-  toOrderBy, orderId, DEFAULT_ORDER,
+  toOrderBy, orderId, DEFAULT_ORDER, runViewType,
 } from '../lib/url-state.js';
 import { addClause } from '../lib/filter-hints.js';
 import { displayStatus, runDuration, isRunning } from '../lib/status.js';
 import { groupBy, stats } from '../lib/aggregate.js';
 import { baseName } from '../lib/artifacts.js';
 import { defaultColumns } from '../lib/columns.js';
-import { errorBox, statusPill, poller, isTyping, toast } from '../ui/dom.js';
+import { eachInTurn, batchReport } from '../lib/run-edit.js';
+import { errorBox, statusPill, poller, isTyping, dialogOpen, toast, segmented } from '../ui/dom.js';
+import { formDialog } from '../ui/dialog.js';
+import { forgetRun } from '../ui/run-edits.js';
 import { filterBox } from '../ui/filter-box.js';
 import { openColumnPicker } from '../ui/column-picker.js';
 import { openExperimentPicker } from '../ui/experiment-picker.js';
@@ -98,9 +101,15 @@ export function mount(root, params) {
   const expsBtn = h('button', { class: 'btn', type: 'button', title: 'Show the runs of several experiments together', onclick: () => pickExperiments() }, 'Experiments');
   const groupSel = h('select', { class: 'input', 'aria-label': 'Group by', title: 'Group runs by a parameter' });
   groupSel.addEventListener('change', () => setState({ group: groupSel.value }));
+  const deleteBtn = h('button', { class: 'btn danger-hover', type: 'button', id: 'runs-delete', hidden: true, onclick: () => deleteSelected(), title: 'Delete the selected runs (they can be restored)' });
+  const restoreBtn = h('button', { class: 'btn', type: 'button', id: 'runs-restore', hidden: true, onclick: () => restoreSelected(), title: 'Bring the selected runs back to the runs table' });
+  const viewToggle = h('span', { class: 'view-toggle', title: 'Active runs, or the deleted ones (to restore them)' });
   const header = h('div', { class: 'page-header' },
     h('div', { style: { minWidth: 0 } }, crumbs, h('h1', null, titleEl), expChips, subtitle),
-    h('div', { class: 'actions' }, clearSelBtn, h('label', { class: 'toolbar-group small muted' }, 'Group by', groupSel), expsBtn, colsBtn, compareBtn));
+    h('div', { class: 'actions' }, clearSelBtn, viewToggle, h('label', { class: 'toolbar-group small muted' }, 'Group by', groupSel), expsBtn, colsBtn, deleteBtn, restoreBtn, compareBtn));
+  const deletedNote = h('div', { class: 'deleted-note', role: 'status', hidden: true },
+    h('span', { class: 'grow' }, h('strong', null, 'Deleted runs. '), 'Select runs and Restore them to bring them back; “track gc” purges deleted runs for good.'),
+    h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setState({ deleted: false }) }, 'Back to active runs'));
 
   // filter
   const filter = filterBox({
@@ -115,7 +124,7 @@ export function mount(root, params) {
   const scroller = h('div', { class: 'vt-scroll', role: 'grid', tabindex: '0', 'aria-label': 'Runs' }, head, body);
   const emptyEl = h('div', { class: 'vt-empty', hidden: true });
   const tableCard = h('div', { class: 'card vt-card' }, scroller, emptyEl);
-  page.append(header, filter.el, tableCard);
+  page.append(header, filter.el, deletedNote, tableCard);
   root.append(page);
 
   // ----------------------------------------------------------------- state <-> URL
@@ -126,9 +135,11 @@ export function mount(root, params) {
 
   function applyParams(p) {
     const next = decodeRunsState(p);
-    const reload = next.filter !== state.filter || orderId(next.order) !== orderId(state.order);
+    const otherView = !next.deleted !== !state.deleted;
+    const reload = otherView || next.filter !== state.filter || orderId(next.order) !== orderId(state.order);
     state = next;
     filter.setValue(state.filter);
+    if (otherView) { selected.clear(); lastToggled = -1; renderView(); updateSelectionUi(); }
     if (reload) loadRuns();
     else { renderHead(); rebuildItems(); renderRows(true); renderMeta(); }
   }
@@ -221,7 +232,7 @@ export function mount(root, params) {
     // The next page is asked for as soon as its token is known, so the server reads it while
     // this page is put on screen. The first page is small (rows appear at once), the rest large.
     const fetchPage = (pageToken, maxResults) => {
-      const p = api.searchRuns({ experimentIds: expIds, filter: state.filter, orderBy, maxResults, pageToken, signal });
+      const p = api.searchRuns({ experimentIds: expIds, filter: state.filter, orderBy, maxResults, pageToken, runViewType: runViewType(state), signal });
       p.catch(() => {}); // awaited below; never an unhandled rejection when a newer load aborts it
       return p;
     };
@@ -255,6 +266,7 @@ export function mount(root, params) {
     loadingRuns = false;
     if (!serverOrder) await clientSort(gen);
     renderHead(); rebuildItems(); renderRows(true); renderMeta(); filter.setError(filterError);
+    updateSelectionUi(); // Delete / Restore act on the selected runs this table shows
   }
 
   async function clientSort(gen) {
@@ -343,7 +355,8 @@ export function mount(root, params) {
     }
     renderMeta();
   }
-  const stopPoll = poller(poll, POLL_MS, () => !loadingRuns && !loadError && !filterError);
+  // the deleted runs are not polled: nothing logs into them
+  const stopPoll = poller(poll, POLL_MS, () => !state.deleted && !loadingRuns && !loadError && !filterError);
 
   /** Redraw the rendered rows of these runs in place (live values), keeping the others untouched. */
   function redrawRunRows(ids) {
@@ -523,7 +536,7 @@ export function mount(root, params) {
     const running = runs.filter((r) => isRunning(r)).length;
     const parts = [];
     if (loadError) parts.push(h('span', null, 'Runs not loaded'));
-    else parts.push(h('span', null, loadingRuns && !runs.length ? 'Loading runs…' : `${formatCount(runs.length)}${truncated ? '+' : ''} ${runs.length === 1 ? 'run' : 'runs'}${state.filter ? ' matching' : ''}`));
+    else parts.push(h('span', null, loadingRuns && !runs.length ? 'Loading runs…' : `${formatCount(runs.length)}${truncated ? '+' : ''} ${state.deleted ? 'deleted ' : ''}${runs.length === 1 ? 'run' : 'runs'}${state.filter ? ' matching' : ''}`));
     if (loadingRuns && runs.length) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), 'loading more…'));
     if (sortingNote) parts.push(h('span', { class: 'row' }, h('span', { class: 'spinner' }), sortingNote));
     if (running) parts.push(h('span', { class: 'live', title: 'New points appear within a second or two' }, `${formatCount(running)} running · live`));
@@ -537,6 +550,7 @@ export function mount(root, params) {
     scroller.hidden = (showEmpty || !!loadError);
     if (loadError) emptyEl.replaceChildren(errorBox(loadError, { title: 'Could not load runs' }));
     else if (showEmpty && filterError) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'Check the filter'), h('p', null, 'The server could not parse it; see the message under the filter box.')));
+    else if (showEmpty && state.deleted && !state.filter) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No deleted runs'), h('p', null, 'Runs deleted here or by a client show up in this list, where they can be restored.'), h('button', { class: 'btn', type: 'button', onclick: () => setState({ deleted: false }) }, 'Back to active runs')));
     else if (showEmpty && state.filter) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs match this filter'), h('p', null, 'Try a looser condition, or clear the filter.'), h('button', { class: 'btn', type: 'button', onclick: () => setState({ filter: '' }) }, 'Clear filter')));
     else if (showEmpty && multi) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs in these experiments yet'), h('p', null, 'Runs logged to any of them will show up here right away.')));
     else if (showEmpty) emptyEl.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'No runs yet'), h('p', null, 'Log a run to this experiment and it will show up here right away.'), firstRunHelp(exps.get(expIds[0])?.name || null, expIds[0])));
@@ -549,6 +563,72 @@ export function mount(root, params) {
     compareBtn.replaceChildren('Compare', n ? h('span', { class: 'count' }, String(n)) : '');
     compareBtn.title = n > 50 ? 'Select at most 50 runs to compare' : 'Compare selected runs (c)';
     clearSelBtn.hidden = n === 0;
+    const shown = selectedRuns().length;
+    deleteBtn.hidden = !!state.deleted || shown === 0;
+    restoreBtn.hidden = !state.deleted || shown === 0;
+    deleteBtn.textContent = `Delete ${plural(shown, 'run')}`;
+    restoreBtn.textContent = `Restore ${plural(shown, 'run')}`;
+  }
+
+  /** Active or deleted runs: the toggle, and the note over the deleted ones. */
+  function renderView() {
+    viewToggle.replaceChildren(segmented([{ value: 'active', label: 'Active' }, { value: 'deleted', label: 'Deleted' }],
+      state.deleted ? 'deleted' : 'active', (v) => setState({ deleted: v === 'deleted' }), 'Which runs'));
+    deletedNote.hidden = !state.deleted;
+  }
+
+  // ----------------------------------------------------------------- delete / restore
+  /** The selected runs this table shows (a filter may hide others), in table order. */
+  const selectedRuns = () => runs.filter((r) => selected.has(r.id));
+
+  function deleteSelected() {
+    const targets = selectedRuns();
+    const they = targets.length === 1 ? 'It moves' : 'They move';
+    return runBatch(targets, {
+      title: `Delete ${plural(targets.length, 'run')}?`,
+      message: `${they} to the experiment’s deleted runs (lifecycle stage “deleted”): Restore brings them back until “track gc” purges them.`,
+      submitLabel: 'Delete', danger: true, verb: 'Deleted', action: (r) => api.deleteRun(r.id),
+    });
+  }
+
+  function restoreSelected() {
+    const targets = selectedRuns();
+    return runBatch(targets, {
+      title: `Restore ${plural(targets.length, 'run')}?`,
+      message: `${targets.length === 1 ? 'It goes' : 'They go'} back to the experiment’s runs table.`,
+      submitLabel: 'Restore', verb: 'Restored', action: (r) => api.restoreRun(r.id),
+    });
+  }
+
+  /**
+   * Ask, then apply action to each run in turn. Failures are listed in the dialog, which stays
+   * open (submitting again retries them); the runs done leave this table either way.
+   */
+  async function runBatch(targets, { verb, action, ...dialog }) {
+    if (!targets.length) return;
+    const done = new Set();
+    const attempt = async () => {
+      const left = targets.filter((r) => !done.has(r.id));
+      const outcome = await eachInTurn(left, action);
+      for (const r of outcome.done) { done.add(r.id); forgetRun(r.id); }
+      if (outcome.failed.length) throw new Error(batchReport(verb, left.length, outcome.failed, (r) => r.name));
+      return true;
+    };
+    let pending = Promise.resolve();
+    await formDialog({ ...dialog, fields: [], onSubmit: () => (pending = attempt()) });
+    await pending.catch(() => {}); // closed with Cancel mid-way: the runs done so far still count
+    if (!done.size) return;
+    dropRuns(done);
+    toast(`${verb} ${plural(done.size, 'run')}`);
+  }
+
+  /** Take runs out of the table (deleted, or restored out of the deleted list). */
+  function dropRuns(ids) {
+    runs = runs.filter((r) => !ids.has(r.id));
+    byId = new Map(runs.map((r, i) => [r.id, i]));
+    for (const id of ids) { selected.delete(id); summaries.delete(id); }
+    lastToggled = -1;
+    rebuildItems(); renderHead(); renderRows(true); renderMeta(); updateSelectionUi();
   }
 
   function compare() {
@@ -613,7 +693,7 @@ export function mount(root, params) {
 
   function onKey(e) {
     if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
-    if (isTyping(e)) return;
+    if (isTyping(e) || dialogOpen()) return;
     switch (e.key) {
       case 'j': case 'ArrowDown': e.preventDefault(); setCursor(cursor + 1); break;
       case 'k': case 'ArrowUp': e.preventDefault(); setCursor(cursor - 1); break;
@@ -647,6 +727,7 @@ export function mount(root, params) {
 
   // ----------------------------------------------------------------- go
   filter.setValue(state.filter);
+  renderView();
   updateSelectionUi();
   renderHead();
   renderMeta();

@@ -170,6 +170,21 @@ class Api:
                      raw=data, content_type=content_type)
 
 
+def add_accounts(data_dir: Path, accounts) -> None:
+    """Create accounts [(user, role, password)] in a data folder with `track users add`."""
+    for user, role, password in accounts:
+        subprocess.run(
+            [str(track_bin()), "users", "add", user, "--role", role, "--password-stdin", "--data-dir", str(data_dir)],
+            input=password + "\n", text=True, check=True, capture_output=True,
+        )
+
+
+def start_with_auth(root: Path, accounts) -> Server:
+    """A server on `root` with --auth, after creating the accounts [(user, role, password)]."""
+    add_accounts(root / "data", accounts)
+    return Server(root, extra_args=["--auth"]).start()
+
+
 def tiny_png(w=48, h=32) -> bytes:
     """A valid RGB PNG (gradient) without any imaging library."""
     rows = b"".join(b"\x00" + bytes(c for x in range(w) for c in (x * 5 % 256, y * 8 % 256, 160)) for y in range(h))

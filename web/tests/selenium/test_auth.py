@@ -1,20 +1,14 @@
 """The UI of a server started with --auth: the browser's Basic credentials open it (and every
 request the page makes carries them); without them nothing is shown but the refusal."""
-import subprocess
 
 import pytest
 
-from conftest import UI, Server, track_bin
+from conftest import UI, start_with_auth
 
 
 @pytest.fixture
 def auth_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("track-auth-ui")
-    subprocess.run(
-        [str(track_bin()), "users", "add", "wes", "--role", "writer", "--password-stdin", "--data-dir", str(root / "data")],
-        input="writer-password\n", text=True, check=True, capture_output=True,
-    )
-    srv = Server(root, extra_args=["--auth"]).start()
+    srv = start_with_auth(tmp_path_factory.mktemp("track-auth-ui"), [("wes", "writer", "writer-password")])
     try:
         yield srv
     finally:
