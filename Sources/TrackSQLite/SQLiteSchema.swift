@@ -158,8 +158,8 @@ enum SQLiteSchema {
             try db.execute(sql: "DROP INDEX metric_series_by_key")
         }
         migrator.registerMigration("v7-logged-models") { db in
-            // Model metrics keep the latest value per key, run and dataset (`''` when none);
-            // values are kept as their bits, so NaN survives.
+            // Model metrics kept the latest value per key, run and dataset (`''` when none; every
+            // point since v9); values are kept as their bits, so NaN survives.
             try db.execute(sql: """
                 CREATE TABLE logged_models (
                     model_key INTEGER PRIMARY KEY,
@@ -244,6 +244,27 @@ enum SQLiteSchema {
                     version INTEGER NOT NULL,
                     PRIMARY KEY (model_key, alias)
                 ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v9-every-model-metric-point") { db in
+            // Model metrics keep every point, as runs do: one row per key, time, step, run and
+            // dataset (the first value logged for it stays). The points kept so far carry over.
+            try db.execute(sql: """
+                ALTER TABLE logged_model_metrics RENAME TO logged_model_latest_metrics;
+                CREATE TABLE logged_model_metrics (
+                    model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    step INTEGER NOT NULL,
+                    run_id TEXT NOT NULL,
+                    dataset_name TEXT NOT NULL,
+                    dataset_digest TEXT NOT NULL,
+                    value_bits INTEGER NOT NULL,
+                    PRIMARY KEY (model_key, key, timestamp, step, run_id, dataset_name, dataset_digest)
+                ) WITHOUT ROWID;
+                INSERT INTO logged_model_metrics (model_key, key, timestamp, step, run_id, dataset_name, dataset_digest, value_bits)
+                SELECT model_key, key, timestamp, step, run_id, dataset_name, dataset_digest, value_bits FROM logged_model_latest_metrics;
+                DROP TABLE logged_model_latest_metrics;
                 """)
         }
         return migrator

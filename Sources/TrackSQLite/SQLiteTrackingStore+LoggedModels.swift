@@ -138,16 +138,15 @@ extension SQLiteTrackingStore {
         }
     }
 
-    /// Keeps the latest point (by timestamp, then step) of each key, run and dataset of a model.
+    /// Keeps every point linked to a model; a point already kept for the same key, time, step,
+    /// run and dataset stays as it is (a retried batch changes nothing).
     static func recordModelMetrics(_ db: Database, runID: String, _ metrics: [LoggedModelMetric]) throws {
         if metrics.isEmpty { return }
         var keys: [String: Int64] = [:]
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO logged_model_metrics (model_key, key, run_id, dataset_name, dataset_digest, timestamp, step, value_bits)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (model_key, key, run_id, dataset_name, dataset_digest) DO UPDATE
-            SET timestamp = excluded.timestamp, step = excluded.step, value_bits = excluded.value_bits
-            WHERE (excluded.timestamp, excluded.step) >= (timestamp, step)
+            ON CONFLICT DO NOTHING
             """)
         for entry in metrics {
             let modelKey: Int64
@@ -194,7 +193,7 @@ extension SQLiteTrackingStore {
             }
             for row in try Row.fetchAll(db, sql: """
                 SELECT model_key, key, run_id, dataset_name, dataset_digest, timestamp, step, value_bits FROM logged_model_metrics
-                WHERE model_key IN (\(placeholders)) ORDER BY model_key, key, run_id, dataset_name, dataset_digest
+                WHERE model_key IN (\(placeholders)) ORDER BY model_key, key, timestamp, step, run_id, dataset_name, dataset_digest
                 """, arguments: keys) {
                 let modelKey: Int64 = row[0]
                 guard let modelID = models[modelKey]?.modelID else { continue }

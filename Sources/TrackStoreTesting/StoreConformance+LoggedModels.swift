@@ -9,7 +9,7 @@ extension StoreConformance {
             ("loggedModels.createRefusesBadInput", { try await $0.loggedModelsCreateRefusesBadInput() }),
             ("loggedModels.finalizeTagsParams", { try await $0.loggedModelsFinalizeTagsParams() }),
             ("loggedModels.deleteHidesTheModel", { try await $0.loggedModelsDeleteHidesTheModel() }),
-            ("loggedModels.metricsKeepTheLatestPerRunAndDataset", { try await $0.loggedModelsMetricsKeepTheLatest() }),
+            ("loggedModels.metricsKeepEveryPoint", { try await $0.loggedModelsMetricsKeepEveryPoint() }),
             ("loggedModels.metricsForAnUnknownModelWriteNothing", { try await $0.loggedModelsUnknownModelWritesNothing() }),
             ("loggedModels.searchFiltersOrdersAndPages", { try await $0.loggedModelsSearch() }),
         ]
@@ -99,27 +99,49 @@ extension StoreConformance {
         try expectEqual(found, [kept.modelID], "search leaves deleted models out")
     }
 
-    func loggedModelsMetricsKeepTheLatest() async throws {
+    func loggedModelsMetricsKeepEveryPoint() async throws {
         let store = try await makeStore()
         let run = try await makeRun(store, name: "r")
         let model = try await store.createLoggedModel(LoggedModelCreation(experimentID: Experiment.defaultID, name: "m", sourceRunID: run.info.runID))
-        let id = model.modelID
-        func linked(_ metric: Metric, dataset: String? = nil) -> LoggedModelMetric {
+        let other = try await store.createLoggedModel(LoggedModelCreation(experimentID: Experiment.defaultID, name: "other", sourceRunID: run.info.runID))
+        func linked(_ metric: Metric, dataset: String? = nil, to id: String = model.modelID) -> LoggedModelMetric {
             LoggedModelMetric(modelID: id, metric: metric, datasetName: dataset, datasetDigest: dataset.map { "d-\($0)" })
         }
         let first = Metric(key: "acc", value: 0.5, timestamp: 100, step: 1)
         let newer = Metric(key: "acc", value: 0.75, timestamp: 200, step: 2)
         let older = Metric(key: "acc", value: 0.1, timestamp: 50, step: 0)
-        let onEval = Metric(key: "acc", value: .nan, timestamp: 10, step: 0)
+        let onEval = Metric(key: "acc", value: .nan, timestamp: 100, step: 1)
         try await store.logBatch(runID: run.info.runID, metrics: [first], params: [], tags: [], modelMetrics: [linked(first)])
-        try await store.logBatch(runID: run.info.runID, metrics: [newer, older, onEval], params: [], tags: [], modelMetrics: [linked(newer), linked(older), linked(onEval, dataset: "eval")])
-        let read = try await store.loggedModel(id: id)
-        try expectEqual(read.metrics.map(\.metric), [newer, onEval], "the latest point per key and dataset (NaN kept bit for bit)")
-        try expectEqual(read.metrics.map(\.runID), [run.info.runID, run.info.runID], "each point names its run")
-        try expectEqual(read.metrics.map(\.datasetName), [nil, "eval"], "dataset names")
-        try expectEqual(read.metrics.map(\.datasetDigest), [nil, "d-eval"], "dataset digests")
+        try await store.logBatch(
+            runID: run.info.runID, metrics: [newer, older, onEval], params: [], tags: [],
+            modelMetrics: [linked(newer), linked(older), linked(onEval, dataset: "eval")]
+        )
+        // A retried batch, and another value for a point already kept: nothing changes.
+        try await store.logBatch(runID: run.info.runID, metrics: [first], params: [], tags: [], modelMetrics: [linked(first)])
+        let changed = Metric(key: "acc", value: 0.99, timestamp: 100, step: 1)
+        try await store.logBatch(runID: run.info.runID, metrics: [changed], params: [], tags: [], modelMetrics: [linked(changed)])
+        try await store.logBatch(runID: run.info.runID, metrics: [older], params: [], tags: [], modelMetrics: [linked(older, to: other.modelID)])
+
+        let read = try await store.loggedModel(id: model.modelID)
+        try expectEqual(
+            read.metrics.map(\.metric.value.bitPattern), [older, first, onEval, newer].map(\.value.bitPattern),
+            "every point, by time, then step, run and dataset (the first value of a point stays; NaN kept bit for bit)"
+        )
+        try expectEqual(read.metrics.map(\.metric.timestamp), [50, 100, 100, 200], "timestamps")
+        try expectEqual(read.metrics.map(\.runID), Array(repeating: run.info.runID, count: 4), "each point names its run")
+        try expectEqual(read.metrics.map(\.datasetName), [nil, nil, "eval", nil], "dataset names")
+        try expectEqual(read.metrics.map(\.datasetDigest), [nil, nil, "d-eval", nil], "dataset digests")
+        try expectEqual(try await store.loggedModel(id: other.modelID).metrics.map(\.metric), [older], "another model keeps its own points")
+
+        // A filter matches any point; an order uses the latest.
+        let matched = try await store.searchLoggedModels(LoggedModelQuery(experimentIDs: [Experiment.defaultID], filter: try LoggedModelFilterParser.parse("metrics.acc < 0.2")))
+        try expectEqual(Set(matched.items.map(\.modelID)), [model.modelID, other.modelID], "metrics.acc < 0.2 matches an earlier point")
+        let ordered = try await store.searchLoggedModels(LoggedModelQuery(
+            experimentIDs: [Experiment.defaultID], orderBy: [LoggedModelOrder(entity: .metric, key: "acc", ascending: false)]
+        ))
+        try expectEqual(ordered.items.map(\.modelID), [model.modelID, other.modelID], "ordered by the latest acc (0.75, then 0.1)")
         let history = try await store.metricHistory(runID: run.info.runID, key: "acc", maxResults: 100, pageToken: nil).items
-        try expectEqual(history.count, 4, "every point is in the run's own history too")
+        try expectEqual(history.count, 5, "every point is in the run's own history too")
     }
 
     func loggedModelsUnknownModelWritesNothing() async throws {

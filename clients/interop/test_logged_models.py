@@ -104,6 +104,26 @@ def test_logged_model_api(server_url, exp_name):
     assert [m.model_id for m in mlflow.search_logged_models(experiment_ids=[experiment_id], output_format="list")] == [model.model_id]
 
 
+def test_a_model_keeps_every_point_linked_to_it(server_url, exp_name):
+    experiment_id = mlflow.create_experiment(exp_name)
+    with mlflow.start_run(experiment_id=experiment_id):
+        improving = mlflow.initialize_logged_model(name="improving", experiment_id=experiment_id)
+        flat = mlflow.initialize_logged_model(name="flat", experiment_id=experiment_id)
+        for step, acc in enumerate([0.2, 0.6, 0.9]):
+            mlflow.log_metric("acc", acc, step=step, model_id=improving.model_id)
+        mlflow.log_metric("acc", 0.5, step=0, model_id=flat.model_id)
+
+    points = [(m.step, m.value) for m in mlflow.get_logged_model(improving.model_id).metrics if m.key == "acc"]
+    assert sorted(points) == [(0, 0.2), (1, 0.6), (2, 0.9)]
+    # A filter matches any point of the metric; an order uses the latest one.
+    found = mlflow.search_logged_models(experiment_ids=[experiment_id], filter_string="metrics.acc < 0.3", output_format="list")
+    assert [m.name for m in found] == ["improving"]
+    ordered = mlflow.search_logged_models(
+        experiment_ids=[experiment_id], order_by=[{"field_name": "metrics.acc", "ascending": False}], output_format="list"
+    )
+    assert [m.name for m in ordered] == ["improving", "flat"]
+
+
 def test_bad_logged_model_requests(server_url, exp_name):
     experiment_id = mlflow.create_experiment(exp_name)
     with pytest.raises(MlflowException) as excinfo:

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   nameFilter, versionsFilter, latestVersions, aliasText, aliasesByVersion, sortAliases, loggedModelIdOf,
   parseModelVersionsTag, loggedModelStatus, modelArtifactRoot, versionLabel,
+  latestModelMetrics,
 } from '../js/lib/models.js';
 
 test('name filter for the registered models search', () => {
@@ -74,4 +75,19 @@ test('logged model status and files', () => {
   assert.deepEqual(loggedModelStatus('LOGGED_MODEL_SOMETHING'), { label: 'something', tone: 'killed' });
   assert.equal(modelArtifactRoot({ artifact_uri: 'mlflow-artifacts:/1/models/m-x/artifacts/', experiment_id: '1', model_id: 'm-x' }), '1/models/m-x/artifacts');
   assert.equal(modelArtifactRoot({ artifact_uri: 's3://bucket/x', experiment_id: '4', model_id: 'm-y' }), '4/models/m-y/artifacts');
+});
+
+test('logged model metrics: the latest point per key, run and dataset, with the count', () => {
+  const p = (key, value, timestamp, step, extra = {}) => ({ key, value, timestamp, step, run_id: 'r1', ...extra });
+  const rows = latestModelMetrics([
+    p('acc', 0.2, 100, 0), p('acc', 0.9, 300, 2), p('acc', 0.6, 200, 1),
+    p('acc', 0.5, 300, 1), // same time, lower step: not the latest
+    p('acc', 0.7, 50, 0, { dataset_name: 'eval', dataset_digest: 'd1' }),
+    p('loss10', 1, 1, 0), p('loss2', 2, 1, 0),
+    p('acc', 0.1, 400, 0, { run_id: 'r2' }),
+  ]);
+  assert.deepEqual(rows.map((r) => [r.key, r.value, r.points, r.dataset_name || '', r.run_id]), [
+    ['acc', 0.9, 4, '', 'r1'], ['acc', 0.1, 1, '', 'r2'], ['acc', 0.7, 1, 'eval', 'r1'], ['loss2', 2, 1, '', 'r1'], ['loss10', 1, 1, '', 'r1'],
+  ]);
+  assert.deepEqual(latestModelMetrics([]), []);
 });

@@ -34,8 +34,9 @@ public struct LoggedModel: Sendable, Equatable {
     public var tags: [Tag]
     /// Sorted by key.
     public var params: [Param]
-    /// The latest value of every metric logged against the model, one per key, run and dataset,
-    /// sorted by key, then run and dataset.
+    /// Every point logged against the model, one per key, time, step, run and dataset, sorted by
+    /// key, then time, step, run and dataset. Searches filter on any point and order by the
+    /// latest (largest time, then step).
     public var metrics: [LoggedModelMetric]
 
     public init(

@@ -49,8 +49,9 @@ public protocol TrackingStore: Sendable {
     /// Logs metrics, params and tags to an active run in one transaction: all or nothing.
     /// Params are write-once (same value again is accepted); tags are overwritten; an exact
     /// duplicate metric point is stored once. `modelMetrics` are points of `metrics` that were
-    /// also logged against a logged model (their run is this one): each model keeps the latest
-    /// per key, run and dataset. - Throws: `RESOURCE_DOES_NOT_EXIST` for an unknown model too.
+    /// also logged against a logged model (their run is this one): each model keeps every point,
+    /// one per key, time, step, run and dataset (the first value logged for it stays).
+    /// - Throws: `RESOURCE_DOES_NOT_EXIST` for an unknown model too.
     func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelMetrics: [LoggedModelMetric]) async throws
     /// Deletes a run tag. - Throws: `RESOURCE_DOES_NOT_EXIST` when the tag is not set.
     func deleteRunTag(runID: String, key: String) async throws

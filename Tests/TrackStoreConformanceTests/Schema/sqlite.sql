@@ -43,13 +43,13 @@ CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
 CREATE TABLE logged_model_metrics (
     model_key INTEGER NOT NULL REFERENCES logged_models(model_key) ON DELETE CASCADE,
     key TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    step INTEGER NOT NULL,
     run_id TEXT NOT NULL,
     dataset_name TEXT NOT NULL,
     dataset_digest TEXT NOT NULL,
-    timestamp INTEGER NOT NULL,
-    step INTEGER NOT NULL,
     value_bits INTEGER NOT NULL,
-    PRIMARY KEY (model_key, key, run_id, dataset_name, dataset_digest)
+    PRIMARY KEY (model_key, key, timestamp, step, run_id, dataset_name, dataset_digest)
 ) WITHOUT ROWID;
 
 CREATE TABLE logged_model_params (

@@ -183,3 +183,22 @@ export function registerNote(names, { existing, newName } = {}) {
   if (!name) return '';
   return (names || []).includes(name) ? `“${name}” exists: the new version is added to it.` : `A registered model “${name}” is created.`;
 }
+
+/**
+ * A logged model's metric points, one row per key, run and dataset: the latest point (largest
+ * timestamp, then step) with `points`, how many that series holds. Sorted by key (numbers
+ * compared naturally), then dataset and run.
+ */
+export function latestModelMetrics(metrics) {
+  const series = new Map();
+  for (const m of metrics) {
+    const id = JSON.stringify([m.key, m.run_id || '', m.dataset_name || '', m.dataset_digest || '']);
+    const seen = series.get(id);
+    if (!seen) { series.set(id, { ...m, points: 1 }); continue; }
+    const points = seen.points + 1;
+    const newer = (m.timestamp ?? 0) > (seen.timestamp ?? 0) || ((m.timestamp ?? 0) === (seen.timestamp ?? 0) && (m.step ?? 0) > (seen.step ?? 0));
+    series.set(id, newer ? { ...m, points } : { ...seen, points });
+  }
+  return [...series.values()].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true })
+    || (a.dataset_name || '').localeCompare(b.dataset_name || '') || (a.run_id || '').localeCompare(b.run_id || ''));
+}

@@ -7,7 +7,7 @@ import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatTimestamp, formatRelative, formatCount, shortId } from '../lib/format.js';
 import { experimentHash, runHash, modelHash, modelsHash } from '../lib/url-state.js';
-import { parseModelVersionsTag, MODEL_VERSIONS_TAG, modelArtifactRoot, versionLabel } from '../lib/models.js';
+import { parseModelVersionsTag, MODEL_VERSIONS_TAG, modelArtifactRoot, versionLabel, latestModelMetrics } from '../lib/models.js';
 import { errorBox, loading, copyButton, emptyState, codeBlock } from '../ui/dom.js';
 import { modelStatusPill } from '../ui/model-badges.js';
 import { kvCard } from '../ui/kv-card.js';
@@ -107,16 +107,18 @@ export function mount(root, params) {
         : h('div', { class: 'card-body' }, h('p', { class: 'muted', style: { margin: '0 0 12px' } }, 'Not registered. To give it a name and versions:'),
           codeBlock(`mlflow.register_model("models:/${m.id}", "my-model")`)));
 
-    const metrics = [...m.metrics].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }) || a.step - b.step);
+    // The latest point of each key, run and dataset; how many points each holds beside it.
+    const metrics = latestModelMetrics(m.metrics);
     const metricsCard = h('div', { class: 'card span-2' },
       h('div', { class: 'card-head' }, h('h2', null, 'Metrics'), h('span', { class: 'muted small' }, formatCount(metrics.length))),
       metrics.length
         ? h('div', { class: 'card-scroll' }, h('table', { class: 'table model-metrics' },
-          h('thead', null, h('tr', null, h('th', null, 'Key'), h('th', { class: 'num' }, 'Value'), h('th', { class: 'num' }, 'Step'), h('th', null, 'Dataset'), h('th', null, 'Run'))),
+          h('thead', null, h('tr', null, h('th', null, 'Key'), h('th', { class: 'num' }, 'Latest'), h('th', { class: 'num' }, 'Step'), h('th', { class: 'num' }, 'Points'), h('th', null, 'Dataset'), h('th', null, 'Run'))),
           h('tbody', null, metrics.map((x) => h('tr', null,
             h('td', { class: 'key' }, x.key),
             h('td', { class: 'num', title: x.timestamp ? formatTimestamp(x.timestamp) : null }, formatNumber(x.value, 6)),
             h('td', { class: 'num muted' }, formatCount(x.step)),
+            h('td', { class: 'num muted' }, formatCount(x.points)),
             h('td', null, x.dataset_name ? h('span', { title: x.dataset_digest ? `digest ${x.dataset_digest}` : null }, x.dataset_name) : none()),
             h('td', null, x.run_id ? runLink(x.run_id) : none()))))))
         : h('div', { class: 'card-empty' }, 'No metrics linked to this model.'));

@@ -246,7 +246,7 @@ def test_logged_model_page(mui, reg):
     mui.wait(lambda: mui.find(".crumbs").text.replace("\n", "") == "Experiments/registry-demo/clf", msg="experiment name in the crumbs")
     # the metric linked to the model
     metrics = lambda: mui.js("return [...document.querySelectorAll('.model-metrics tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent))")
-    mui.wait(lambda: metrics() == [["acc", "0.9", "0", "—", "train-clf"]], msg=f"metrics table: {metrics()}")
+    mui.wait(lambda: metrics() == [["acc", "0.9", "0", "1", "—", "train-clf"]], msg=f"metrics table: {metrics()}")
     assert mui.js("return document.querySelector('.model-metrics tbody a').getAttribute('href')") == f"#/runs/{reg.run}"
     cards = mui.js("return Object.fromEntries([...document.querySelectorAll('.card')].map((c) => [c.querySelector('.card-head h2')?.textContent, c.querySelector('tbody')?.innerText || '']))")
     assert cards["Parameters"].split() == ["C", "1.0"]
