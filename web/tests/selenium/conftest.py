@@ -37,6 +37,7 @@ os.environ.setdefault("SE_OFFLINE", "true")  # belt and braces: Selenium Manager
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -458,6 +459,16 @@ class UI:
 
     def finds(self, css):
         return self.d.find_elements(By.CSS_SELECTOR, css)
+
+    def click(self, css, attempts=5):
+        """Click the element `css` names, finding it again if the page replaced it between the
+        find and the click (a live table redraws a running run's row every second)."""
+        for attempt in range(attempts):
+            try:
+                return self.find(css).click()
+            except StaleElementReferenceException:
+                if attempt == attempts - 1:
+                    raise
 
     def hash(self) -> str:
         return self.js("return location.hash")

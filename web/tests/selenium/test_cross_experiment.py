@@ -44,7 +44,7 @@ def test_runs_of_two_experiments(ui, seed):
     ui.wait(lambda: {r["name"] for r in ui.run_rows()} == {"live-run", "run-02"}, msg="filtered across experiments")
     # compare the two: the compare page knows they come from 2 experiments
     for r in ui.run_rows():
-        ui.find(f'.vt-row[data-i="{r["i"]}"] .sel input').click()
+        ui.click(f'.vt-row[data-i="{r["i"]}"] .sel input')
     ui.d.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Compare')]").click()
     ui.wait(lambda: ui.finds(".compare-page h1") and ui.find(".compare-page h1").text == "Comparing 2 runs")
     assert "2 experiments" in ui.find(".compare-page .crumbs").text

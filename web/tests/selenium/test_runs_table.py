@@ -105,7 +105,7 @@ def test_select_with_checkboxes_and_keyboard_then_compare(ui, seed):
     rows = {r["name"]: r["i"] for r in ui.run_rows()}
     # mouse: tick two checkboxes
     for name in ("run-08", "run-03"):
-        ui.find(f'.vt-row[data-i="{rows[name]}"] .sel input').click()
+        ui.click(f'.vt-row[data-i="{rows[name]}"] .sel input')
     ui.wait(lambda: {r["name"] for r in ui.run_rows() if r["selected"]} == {"run-08", "run-03"})
     assert compare.is_enabled() and compare.text.replace("\n", " ") == "Compare 2"
     # keyboard: click a row (cursor), j moves down, x toggles
@@ -135,7 +135,7 @@ def test_selection_survives_a_filter(ui, seed):
     open_table(ui, seed)
     rows = {r["name"]: r["i"] for r in ui.run_rows()}
     for name in ("run-01", "run-08"):
-        ui.find(f'.vt-row[data-i="{rows[name]}"] .sel input').click()
+        ui.click(f'.vt-row[data-i="{rows[name]}"] .sel input')
     type_filter(ui, "metrics.acc > 0.6")  # hides run-01
     ui.wait(lambda: {r["name"] for r in ui.run_rows()} == {"run-06", "run-07", "run-08", "run-09"})
     assert [r["name"] for r in ui.run_rows() if r["selected"]] == ["run-08"]
@@ -150,7 +150,7 @@ def test_compare_button_with_mouse(ui, seed):
     open_table(ui, seed)
     rows = {r["name"]: r["i"] for r in ui.run_rows()}
     for name in ("run-00", "run-09"):
-        ui.find(f'.vt-row[data-i="{rows[name]}"] .sel input').click()
+        ui.click(f'.vt-row[data-i="{rows[name]}"] .sel input')
     btn = ui.d.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Compare')]")
     ui.wait(lambda: btn.is_enabled())
     btn.click()
