@@ -4,6 +4,7 @@ import {
   parseHash, buildHash, matchRoute, parseColumn, columnId, toOrderBy, parseOrder, orderId,
   decodeRunsState, encodeRunsState, decodeCompareState, encodeCompareState, DEFAULT_ORDER,
   experimentHash, splitIds, modelsHash, modelHash, loggedModelHash,
+  runHash, compareHash, decodeRunState, encodeRunState, decodeFold, encodeFold,
 } from '../js/lib/url-state.js';
 
 test('routes', () => {
@@ -138,4 +139,42 @@ test('compare state round trip and clamping', () => {
   assert.equal(many.runs.length, 50);
   assert.equal(many.requested, 80); // the page says it shows the first 50 of 80
   assert.equal(s.requested, 3);
+});
+
+test('folded metric sections in the URL: fold=system,~,val', () => {
+  assert.deepEqual(decodeFold('system,val'), ['system', 'val']);
+  assert.deepEqual(decodeFold('~,system,,system, val '), ['', 'system', 'val']); // "~" is the unprefixed section
+  assert.deepEqual(decodeFold(''), []);
+  assert.deepEqual(decodeFold(undefined), []);
+  assert.equal(encodeFold(['system', '', 'val']), 'system,~,val');
+  assert.equal(encodeFold([]), '');
+  assert.equal(encodeFold(undefined), '');
+  for (const ids of [['system'], ['', 'my run', 'a:b'], ['état', '学习']]) {
+    const hash = runHash('r1', encodeRunState({ tab: 'charts', fold: ids }));
+    assert.deepEqual(decodeRunState(matchRoute(hash).params).fold, ids, hash);
+  }
+  assert.equal(runHash('r1', encodeRunState({ tab: 'charts', fold: ['system', 'val'] })), '#/runs/r1?tab=charts&fold=system,val');
+  assert.equal(runHash('r1', encodeRunState({ tab: 'charts', fold: ['', 'my run'] })), '#/runs/r1?tab=charts&fold=~,my+run');
+});
+
+test('run page state round trip, defaults left out of the URL', () => {
+  const s = decodeRunState({ tab: 'charts', metric: 'system/cpu', x: 'time', log: '1', smooth: '0.5', file: 'a/b.txt', fold: 'system,val' });
+  assert.deepEqual(s, { tab: 'charts', metric: 'system/cpu', x: 'time', log: true, smooth: 0.5, file: 'a/b.txt', fold: ['system', 'val'] });
+  assert.equal(runHash('r1', encodeRunState(s)), '#/runs/r1?tab=charts&metric=system/cpu&x=time&log=1&smooth=0.5&file=a/b.txt&fold=system,val');
+  assert.deepEqual(decodeRunState(matchRoute(runHash('r1', encodeRunState(s))).params), s);
+  const d = decodeRunState({});
+  assert.deepEqual(d, { tab: 'overview', metric: '', x: 'step', log: false, smooth: 0, file: '', fold: [] });
+  assert.equal(runHash('r1', encodeRunState(d)), '#/runs/r1');
+  const bad = decodeRunState({ tab: 'nope', x: 'nope', smooth: '7' });
+  assert.equal(bad.tab, 'overview');
+  assert.equal(bad.x, 'step');
+  assert.equal(bad.smooth, 0.99);
+});
+
+test('compare state keeps the folded sections', () => {
+  const s = decodeCompareState({ runs: 'a,b', fold: 'system,~' });
+  assert.deepEqual(s.fold, ['system', '']);
+  assert.equal(compareHash(encodeCompareState(s)), '#/compare?runs=a,b&fold=system,~');
+  assert.deepEqual(decodeCompareState(parseHash(compareHash(encodeCompareState(s))).query), s);
+  assert.deepEqual(decodeCompareState({ runs: 'a,b' }).fold, []);
 });

@@ -199,6 +199,50 @@ export function encodeRunsState(s) {
 const X_MODES = ['step', 'time', 'relative'];
 export const MAX_COMPARE = 50;
 
+// Folded metric sections (lib/metric-sections.js): `fold=system,val`. The section of names without
+// a prefix has the id '' and is written "~" (metric names can hold neither "~" nor ",").
+const UNPREFIXED_TOKEN = '~';
+
+/** "system,~,val" -> ['system', '', 'val'] (trimmed, without repeats). */
+export function decodeFold(v) {
+  if (!v) return [];
+  const ids = String(v).split(',').map((x) => x.trim()).filter(Boolean).map((x) => (x === UNPREFIXED_TOKEN ? '' : x));
+  return [...new Set(ids)];
+}
+
+/** ['system', '', 'val'] -> "system,~,val"; '' when nothing is folded. */
+export function encodeFold(ids) {
+  return [...new Set(ids || [])].map((x) => (x === '' ? UNPREFIXED_TOKEN : x)).join(',');
+}
+
+const RUN_TABS = ['overview', 'charts', 'artifacts'];
+
+/** Run page state: #/runs/<id>?tab=&metric=&x=&log=&smooth=&file=&fold= */
+export function decodeRunState(q = {}) {
+  return {
+    tab: RUN_TABS.includes(q.tab) ? q.tab : 'overview',
+    metric: q.metric || '',
+    x: X_MODES.includes(q.x) ? q.x : 'step',
+    log: q.log === '1',
+    smooth: Math.min(0.99, Math.max(0, Number(q.smooth) || 0)),
+    file: q.file || '',
+    fold: decodeFold(q.fold),
+  };
+}
+
+export function encodeRunState(s) {
+  const out = {};
+  if (s.tab && s.tab !== 'overview') out.tab = s.tab;
+  if (s.metric) out.metric = s.metric;
+  if (s.x && s.x !== 'step') out.x = s.x;
+  if (s.log) out.log = true;
+  if (s.smooth) out.smooth = String(s.smooth);
+  if (s.file) out.file = s.file;
+  const fold = encodeFold(s.fold);
+  if (fold) out.fold = fold;
+  return out;
+}
+
 export function decodeCompareState(q = {}) {
   const list = (v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
   const smooth = Math.min(0.99, Math.max(0, Number(q.smooth) || 0));
@@ -221,6 +265,7 @@ export function decodeCompareState(q = {}) {
     pc: q.pc || '',
     sx: q.sx || '',
     sy: q.sy || '',
+    fold: decodeFold(q.fold),
   };
 }
 
@@ -236,5 +281,7 @@ export function encodeCompareState(s) {
   if (s.pc) out.pc = s.pc;
   if (s.sx) out.sx = s.sx;
   if (s.sy) out.sy = s.sy;
+  const fold = encodeFold(s.fold);
+  if (fold) out.fold = fold;
   return out;
 }

@@ -83,6 +83,7 @@ export function lazyGroup(rootMargin = '300px') {
   }, { rootMargin });
   return {
     observe(el, fn) { fns.set(el, fn); io.observe(el); },
+    unobserve(el) { fns.delete(el); io.unobserve(el); },
     disconnect() { io.disconnect(); fns.clear(); },
   };
 }
@@ -122,4 +123,30 @@ export const dialogOpen = () => !!document.querySelector('dialog[open]');
 export function segmented(options, value, onChange, label) {
   return h('div', { class: 'seg', role: 'group', 'aria-label': label },
     options.map((o) => h('button', { type: 'button', 'aria-pressed': String(o.value === value), onclick: () => onChange(o.value), title: o.title }, o.label)));
+}
+
+let foldIds = 0;
+
+/**
+ * A titled, collapsible section: a heading whose button (aria-expanded, aria-controls) shows the
+ * title, a count and a chevron, and `body` below it, hidden while folded. The button only reports
+ * clicks (onToggle()); the owner decides (the URL holds what is folded) and calls setOpen(open).
+ * Returns { el, body, button, setOpen }.
+ */
+export function foldSection({ title, count, open = true, onToggle, body = h('div'), cls = '' }) {
+  const id = `fold-${++foldIds}`;
+  body.id = id;
+  const chev = h('span', { class: 'fold-chev', 'aria-hidden': 'true' });
+  const button = h('button', { class: 'fold-toggle', type: 'button', 'aria-controls': id, onclick: () => onToggle?.() },
+    chev, h('span', { class: 'fold-title' }, title), count === undefined ? null : h('span', { class: 'fold-count' }, String(count)));
+  const el = h('section', { class: `fold-section ${cls}`.trim() }, h('h2', { class: 'fold-head' }, button), body);
+  const setOpen = (on) => {
+    button.setAttribute('aria-expanded', String(on));
+    button.title = on ? `Fold ${title}` : `Show ${title}`;
+    chev.textContent = on ? '▾' : '▸';
+    body.hidden = !on;
+    el.classList.toggle('is-folded', !on);
+  };
+  setOpen(open);
+  return { el, body, button, setOpen };
 }

@@ -1,6 +1,7 @@
-// #/compare?runs=a,b,c&metric=&x=step|time|relative&log=1&smooth=0.6&diff=1&group=&zoom=&pc=&sx=&sy=
-// Overlaid line charts per metric (shared crosshair, zoom re-queries the server per run), params
-// table with differences, parallel coordinates and a scatter of a param against a metric.
+// #/compare?runs=a,b,c&metric=&x=step|time|relative&log=1&smooth=0.6&diff=1&group=&zoom=&pc=&sx=&sy=&fold=
+// Overlaid line charts per metric (shared crosshair, zoom re-queries the server per run) in sections
+// by name prefix (lib/metric-sections.js; `fold` lists the folded ones), params table with
+// differences, parallel coordinates and a scatter of a param against a metric.
 
 import * as api from '../api.js';
 import { cached } from '../cache.js';
@@ -12,11 +13,12 @@ import { xValues, stepRangeForX } from '../lib/series.js';
 import { groupBy, aggregateBands } from '../lib/aggregate.js';
 import { runColor, ramp } from '../lib/colors.js';
 import { displayStatus, isRunning } from '../lib/status.js';
+import { metricSections, naturalCompare, toggleFold } from '../lib/metric-sections.js';
 import { LineChart, CursorSync } from '../chart/line-chart.js';
 import { ParallelChart } from '../chart/parallel.js';
 import { ScatterChart } from '../chart/scatter.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, lazyGroup, poller, segmented } from '../ui/dom.js';
+import { errorBox, loading, lazyGroup, poller, segmented, foldSection } from '../ui/dom.js';
 import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1000;
@@ -30,7 +32,8 @@ export function mount(root, params) {
   const life = new AbortController();
   const store = new SeriesStore(1000);
   const sync = new CursorSync();
-  let charts = new Map(); // metric -> {chart, box, card, loaded}
+  let charts = new Map(); // metric -> {chart, box, card, loaded} (the charts of open sections only)
+  let chartSections = []; // [{ id, keys, grid, fold: foldSection() | null, open }]
   let lazy = null;
   let highlighted = null;
   let parallel = null, scatter = null;
@@ -60,7 +63,7 @@ export function mount(root, params) {
   }
 
   // ----------------------------------------------------------------- derived
-  const metricKeys = () => [...new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const metricKeys = () => [...new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort(naturalCompare);
   const paramKeys = () => [...new Set(runs.flatMap((r) => r.data.params.map((p) => p.key)))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const differs = (key) => new Set(runs.map((r) => r.params[key] ?? '\u0000')).size > 1;
   const shownMetrics = () => { const all = metricKeys(); return state.metrics.length ? state.metrics.filter((m) => all.includes(m)) : all; };
@@ -73,6 +76,7 @@ export function mount(root, params) {
     lazy?.disconnect();
     for (const c of charts.values()) c.chart?.destroy();
     charts = new Map();
+    chartSections = [];
     parallel?.destroy(); scatter?.destroy(); parallel = scatter = null;
     lazy = lazyGroup('300px');
     const expIds = [...new Set(runs.map((r) => r.info.experiment_id))];
@@ -86,7 +90,7 @@ export function mount(root, params) {
       h('div', { class: 'subtitle' }, running ? h('span', { class: 'live' }, `${running} running · live`) : null, h('span', null, `${metricKeys().length} metrics · ${paramKeys().length} params`))));
     legendEl = h('div', { class: 'compare-legend' });
     controlsEl = h('div', { class: 'compare-controls' });
-    gridEl = h('div', { class: 'chart-grid' });
+    gridEl = h('div', { class: 'chart-sections' });
     paramsEl = h('div');
     plotsEl = h('div');
     const warn = missing.length ? h('div', { class: 'error-box', style: { marginBottom: '16px' } }, h('strong', null, `${plural(missing.length, 'run')} could not be loaded: `), h('span', { class: 'mono' }, missing.join(', '))) : null;
@@ -156,25 +160,73 @@ export function mount(root, params) {
         h('div', { class: 'toolbar-group' }, h('span', { class: 'label' }, 'Smoothing'), slider, smoothVal),
         h('label', { class: 'toolbar-group' }, h('span', { class: 'label' }, 'Group by'), groupSel),
         state.zoom ? h('span', { class: 'toolbar-group' }, h('span', { class: 'zoom-note' }, 'Zoomed'), h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setState({ zoom: null }) }, 'Reset zoom')) : h('span', { class: 'chart-hint' }, 'Drag on a chart to zoom · double-click resets')),
-      all.length > 1 ? h('div', { class: 'metric-chips', style: { marginTop: '8px' } }, h('span', { class: 'label muted small', style: { alignSelf: 'center' } }, 'Metrics'),
-        all.map((k) => h('button', { class: 'metric-chip', type: 'button', 'aria-pressed': String(shown.has(k)), onclick: () => toggleMetric(k) }, k))) : null);
+      all.length > 1 ? metricChips(all, shown, toggleMetric) : null);
+  }
+
+  /** The metric toggles; with several sections, a group per section after its title (the titles are the labels). */
+  function metricChips(all, shown, toggleMetric) {
+    const chip = (k) => h('button', { class: 'metric-chip', type: 'button', 'aria-pressed': String(shown.has(k)), onclick: () => toggleMetric(k) }, k);
+    const sections = metricSections(all);
+    if (sections.length < 2) {
+      return h('div', { class: 'metric-chips', style: { marginTop: '8px' } }, h('span', { class: 'label muted small', style: { alignSelf: 'center' } }, 'Metrics'), all.map(chip));
+    }
+    return h('div', { class: 'metric-chips is-grouped', style: { marginTop: '8px' } },
+      sections.map((sec) => h('div', { class: 'chip-group', role: 'group', 'aria-label': `${sec.title} metrics`, 'data-section': sec.id },
+        h('span', { class: 'chip-group-title' }, sec.title), sec.keys.map(chip))));
   }
 
   // ----------------------------------------------------------------- charts
   function renderCharts() {
     const keys = shownMetrics();
+    chartSections = [];
     if (!keys.length) { gridEl.replaceChildren(h('div', { class: 'card card-empty' }, 'These runs have no metrics.')); return; }
-    gridEl.replaceChildren(...keys.map((key) => {
-      const box = h('div', { class: 'chart-box', style: { height: keys.length === 1 ? '420px' : '280px' } });
-      const status = h('span', { class: 'muted small' });
-      const card = h('div', { class: 'card chart-card' }, h('div', { class: 'card-head' }, h('h2', { class: 'mono' }, key), h('div', { class: 'actions' }, status,
-        keys.length > 1 ? h('button', { class: 'btn btn-ghost btn-sm', type: 'button', title: 'Show only this metric', onclick: () => setState({ metrics: [key] }) }, 'Focus') : null)), box);
-      const entry = { key, box, card, status, chart: null };
-      charts.set(key, entry);
-      lazy.observe(card, () => initChart(entry));
-      return card;
-    }));
-    if (keys.length === 1) gridEl.style.gridTemplateColumns = '1fr'; else gridEl.style.gridTemplateColumns = '';
+    // one titled, foldable section per name prefix; a single section is just the grid
+    const sections = metricSections(keys);
+    const heads = sections.length > 1;
+    chartSections = sections.map((sec) => {
+      const grid = h('div', { class: 'chart-grid' });
+      if (keys.length === 1) grid.style.gridTemplateColumns = '1fr';
+      const entry = { id: sec.id, keys: sec.keys, grid, fold: null, open: false };
+      if (heads) {
+        entry.fold = foldSection({ title: sec.title, count: sec.keys.length, body: grid, cls: 'chart-section', onToggle: () => setState({ fold: toggleFold(state.fold, sec.id) }, { replace: true }) });
+        entry.fold.el.dataset.section = sec.id;
+      }
+      return entry;
+    });
+    gridEl.replaceChildren(...chartSections.map((e) => e.fold?.el || e.grid));
+    applyFold(keys.length);
+  }
+
+  /** Make the sections match the URL: open ones get their chart cards (loaded lazily), folded ones have none. */
+  function applyFold(shown = shownMetrics().length) {
+    for (const sec of chartSections) {
+      const open = !sec.fold || !state.fold.includes(sec.id);
+      sec.fold?.setOpen(open);
+      if (open === sec.open) continue;
+      sec.open = open;
+      if (!open) {
+        for (const key of sec.keys) {
+          const entry = charts.get(key);
+          if (!entry) continue;
+          lazy.unobserve(entry.card);
+          entry.chart?.destroy();
+          entry.chart = null; // series still on their way draw nothing
+          charts.delete(key);
+        }
+        sec.grid.replaceChildren();
+        continue;
+      }
+      sec.grid.append(...sec.keys.map((key) => {
+        const box = h('div', { class: 'chart-box', style: { height: shown === 1 ? '420px' : '280px' } });
+        const status = h('span', { class: 'muted small' });
+        const card = h('div', { class: 'card chart-card' }, h('div', { class: 'card-head' }, h('h2', { class: 'mono' }, key), h('div', { class: 'actions' }, status,
+          shown > 1 ? h('button', { class: 'btn btn-ghost btn-sm', type: 'button', title: 'Show only this metric', onclick: () => setState({ metrics: [key] }) }, 'Focus') : null)), box);
+        const entry = { key, box, card, status, chart: null };
+        charts.set(key, entry);
+        lazy.observe(card, () => initChart(entry));
+        return card;
+      }));
+    }
   }
 
   function initChart(entry) {
@@ -328,6 +380,12 @@ export function mount(root, params) {
     if (prev.runs.join() !== state.runs.join()) { page.replaceChildren(loading('Loading runs…')); store.clear(); load(); return; }
     if (!runs.length) return;
     if (prev.metrics.join() !== state.metrics.join()) { render(); return; }
+    if (prev.fold.join() !== state.fold.join()) {
+      applyFold();
+      // only a section folded or opened: the rest of the page stays as it is
+      const rest = (s) => JSON.stringify(encodeCompareState({ ...s, fold: [] }));
+      if (rest(prev) === rest(state)) return;
+    }
     // Only the smoothing changed (the slider is being dragged): keep the slider element, or the drag ends.
     const onlySmooth = prev.smooth !== state.smooth && prev.x === state.x && prev.log === state.log && prev.group === state.group && String(prev.zoom) === String(state.zoom);
     if (onlySmooth && smoothCtl) {

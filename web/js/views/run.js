@@ -1,13 +1,15 @@
-// #/runs/<id>?tab=overview|charts|artifacts&metric=&x=&log=&smooth=&file=
+// #/runs/<id>?tab=overview|charts|artifacts&metric=&x=&log=&smooth=&file=&fold=
 // Overview (details, description, metrics with sparklines, logged models, params, tags), charts per metric
-// (zoom re-queries the server), artifacts tree with safe previews. Live while RUNNING.
+// (zoom re-queries the server) in sections by name prefix (lib/metric-sections.js; `fold` lists the
+// folded ones), artifacts tree with safe previews. Live while RUNNING.
 // Edits as in MLflow's UI: rename, description, the run's own tags, delete / restore (ui/run-edits.js).
 
 import * as api from '../api.js';
 import { cached } from '../cache.js';
 import { h } from '../html.js';
 import { formatNumber, formatDuration, formatTimestamp, formatRelative, formatBytes, formatCount, plural } from '../lib/format.js';
-import { runHash, experimentHash } from '../lib/url-state.js';
+import { runHash, experimentHash, decodeRunState, encodeRunState } from '../lib/url-state.js';
+import { metricSections, metricSectionId, toggleFold } from '../lib/metric-sections.js';
 import { displayStatus, runDuration, crashAfter, isRunning } from '../lib/status.js';
 import { describeSystemTag, describeSystemTags } from '../lib/system-tags.js';
 import { descriptionState, isDeletedRun } from '../lib/run-edit.js';
@@ -18,7 +20,7 @@ import { artifactRoot, joinPath, previewKind, sortEntries, baseName } from '../l
 import { LineChart } from '../chart/line-chart.js';
 import { drawSparkline } from '../chart/sparkline.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock, toast } from '../ui/dom.js';
+import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock, toast, foldSection } from '../ui/dom.js';
 import { kvCard } from '../ui/kv-card.js';
 import { renameRunDialog, editDescriptionDialog, deleteRunDialog, restoreRun, runTagsCard } from '../ui/run-edits.js';
 import { loggedModelsCard } from '../ui/logged-models-card.js';
@@ -26,16 +28,7 @@ import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1000;
 const ACCENT = () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2563eb';
-function readState(p) {
-  return {
-    tab: ['overview', 'charts', 'artifacts'].includes(p.tab) ? p.tab : 'overview',
-    metric: p.metric || '',
-    x: ['step', 'time', 'relative'].includes(p.x) ? p.x : 'step',
-    log: p.log === '1',
-    smooth: Math.min(0.99, Math.max(0, Number(p.smooth) || 0)),
-    file: p.file || '',
-  };
-}
+const readState = decodeRunState;
 
 export function mount(root, params) {
   const runId = params.runId;
@@ -47,7 +40,10 @@ export function mount(root, params) {
   const sparks = new SeriesStore(100);
   const seriesStore = new SeriesStore(1000);
   let tabCleanup = () => {};
-  let chartCards = new Map(); // metric -> { chart, card, zoom }
+  let chartCards = new Map(); // metric -> { chart, card, zoom } (the charts of open sections only)
+  let chartSections = []; // [{ id, keys, grid, fold: foldSection() | null, open }] of the Charts tab
+  let chartLazy = null;
+  let refocusSection = null; // the section whose toggle gets the keyboard focus back after a redraw
   let sparkCanvases = new Map(); // metric -> canvas
 
   const page = h('div', { class: 'page' });
@@ -55,10 +51,7 @@ export function mount(root, params) {
   page.append(loading('Loading run…'));
 
   const setState = (patch, opts) => navigate(runHash(runId, encode({ ...state, ...patch })), opts);
-  const encode = (s) => ({
-    tab: s.tab === 'overview' ? '' : s.tab, metric: s.metric, x: s.x === 'step' ? '' : s.x,
-    log: s.log, smooth: s.smooth ? String(s.smooth) : '', file: s.file,
-  });
+  const encode = encodeRunState;
 
   // ----------------------------------------------------------------- load
   async function load() {
@@ -168,6 +161,8 @@ export function mount(root, params) {
     tabCleanup();
     tabCleanup = () => {};
     chartCards = new Map();
+    chartSections = [];
+    chartLazy = null;
     sparkCanvases = new Map();
     if (state.tab === 'charts') tabCleanup = renderCharts();
     else if (state.tab === 'artifacts') tabCleanup = renderArtifacts();
@@ -204,26 +199,36 @@ export function mount(root, params) {
 
     const desc = descriptionCard();
 
-    // metrics with sparklines
+    // metrics with sparklines, one table; rows under a sub-header per section when there are several
     metricRows = new Map();
-    const metrics = [...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
-    const mBody = h('tbody');
-    for (const m of metrics) {
-      const canvas = h('canvas', { class: 'spark', width: '120', height: '26', 'aria-hidden': 'true' });
-      const cells = { last: h('td', { class: 'num' }), min: h('td', { class: 'num muted' }), max: h('td', { class: 'num muted' }), count: h('td', { class: 'num muted' }) };
-      const tr = h('tr', { title: `Open the ${m.key} chart`, onclick: () => setState({ tab: 'charts', metric: m.key }) },
-        h('td', { class: 'key' }, m.key), cells.last, cells.min, cells.max, cells.count, h('td', { class: 'spark-cell' }, canvas));
-      metricRows.set(m.key, cells);
-      sparkCanvases.set(m.key, canvas);
-      mBody.append(tr);
-      lazy.observe(tr, () => loadSpark(m.key));
-    }
+    const metrics = run.data.metrics;
+    const sections = metricSections(metrics.map((m) => m.key));
+    const subHeads = sections.length > 1;
+    const mBodies = sections.map((sec) => {
+      const tbody = h('tbody', subHeads ? { class: 'metric-group', 'data-section': sec.id } : null);
+      if (subHeads) {
+        tbody.append(h('tr', { class: 'metric-section-row' },
+          h('th', { colspan: '6', scope: 'colgroup' }, h('span', { class: 'metric-section-title' }, sec.title), h('span', { class: 'metric-section-count' }, String(sec.keys.length)))));
+      }
+      for (const key of sec.keys) {
+        const canvas = h('canvas', { class: 'spark', width: '120', height: '26', 'aria-hidden': 'true' });
+        const cells = { last: h('td', { class: 'num' }), min: h('td', { class: 'num muted' }), max: h('td', { class: 'num muted' }), count: h('td', { class: 'num muted' }) };
+        // the chart opens in its section, unfolded if the URL folded it
+        const tr = h('tr', { title: `Open the ${key} chart`, onclick: () => setState({ tab: 'charts', metric: key, fold: state.fold.filter((id) => id !== metricSectionId(key)) }) },
+          h('td', { class: 'key' }, keyText(key, subHeads)), cells.last, cells.min, cells.max, cells.count, h('td', { class: 'spark-cell' }, canvas));
+        metricRows.set(key, cells);
+        sparkCanvases.set(key, canvas);
+        tbody.append(tr);
+        lazy.observe(tr, () => loadSpark(key));
+      }
+      return tbody;
+    });
     const metricsCard = h('div', { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', null, 'Metrics'), h('span', { class: 'muted small' }, plural(metrics.length, 'metric')),
         metrics.length ? h('div', { class: 'actions' }, h('a', { class: 'btn btn-sm', href: runHash(runId, encode({ ...state, tab: 'charts' })) }, 'All charts')) : null),
       metrics.length
         ? h('div', { class: 'card-scroll' }, h('table', { class: 'table metric-table' },
-          h('thead', null, h('tr', null, h('th', null, 'Key'), h('th', { class: 'num' }, 'Last'), h('th', { class: 'num' }, 'Min'), h('th', { class: 'num' }, 'Max'), h('th', { class: 'num' }, 'Points'), h('th', null, ''))), mBody))
+          h('thead', null, h('tr', null, h('th', null, 'Key'), h('th', { class: 'num' }, 'Last'), h('th', { class: 'num' }, 'Min'), h('th', { class: 'num' }, 'Max'), h('th', { class: 'num' }, 'Points'), h('th', null, ''))), mBodies))
         : h('div', { class: 'card-empty' }, 'No metrics logged.'));
     updateMetricRows();
 
@@ -237,6 +242,13 @@ export function mount(root, params) {
     const grid = h('div', { class: 'run-grid' }, desc, details, metricsCard, modelsCard, paramsCard, tagsCard);
     bodyEl.replaceChildren(grid);
     return () => lazy.disconnect();
+  }
+
+  /** A metric name in the table; under a section sub-header its prefix is dimmed and the line may break after it. */
+  function keyText(key, dimPrefix) {
+    const id = metricSectionId(key);
+    if (!dimPrefix || !id) return key;
+    return [h('span', { class: 'key-prefix' }, `${id}/`), h('wbr'), key.slice(id.length + 1)];
   }
 
   /** The description (plain text, several lines) with Edit; "Add a description" when there is none. */
@@ -293,8 +305,8 @@ export function mount(root, params) {
   // ----------------------------------------------------------------- charts
   function renderCharts() {
     const lazy = lazyGroup('400px');
-    const keys = run.data.metrics.map((m) => m.key).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-    if (state.metric && keys.includes(state.metric)) { keys.splice(keys.indexOf(state.metric), 1); keys.unshift(state.metric); }
+    chartLazy = lazy;
+    const keys = run.data.metrics.map((m) => m.key);
     const smoothLabel = h('span', { class: 'smooth-val' }, state.smooth.toFixed(2));
     const slider = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', value: String(state.smooth), 'aria-label': 'Smoothing' });
     slider.addEventListener('input', () => { smoothLabel.textContent = Number(slider.value).toFixed(2); setState({ smooth: Number(slider.value) }, { replace: true }); });
@@ -306,27 +318,83 @@ export function mount(root, params) {
       h('label', { class: 'check' }, logCb, 'Log scale'),
       h('div', { class: 'toolbar-group' }, h('span', { class: 'label' }, 'Smoothing'), slider, smoothLabel),
       h('span', { class: 'chart-hint' }, 'Drag to zoom · double-click to reset'));
-    const grid = h('div', { class: 'chart-grid' });
-    for (const key of keys) {
-      const box = h('div', { class: 'chart-box' });
-      const lastEl = h('span', { class: 'mono small muted' });
-      const card = h('div', { class: `card chart-card${key === state.metric ? ' is-focus' : ''}`, id: `chart-${key}` },
-        h('div', { class: 'card-head' }, h('h2', { class: 'mono' }, key), h('div', { class: 'actions' }, lastEl)),
-        box);
-      grid.append(card);
-      const entry = { key, box, card, lastEl, chart: null, zoom: null };
-      chartCards.set(key, entry);
-      lazy.observe(card, () => loadChart(entry));
-    }
     if (!keys.length) {
       bodyEl.replaceChildren(h('div', { class: 'card' }, emptyState('No metrics yet',
         isRunning(run) ? 'Metrics this run logs appear here as they arrive, one chart each.' : 'This run logged no metrics. In your training code, for example:',
         codeBlock('mlflow.log_metric("loss", loss, step=step)'))));
       return () => lazy.disconnect();
     }
-    bodyEl.replaceChildren(toolbar, grid);
-    if (state.metric) requestAnimationFrame(() => grid.firstElementChild?.scrollIntoView({ block: 'nearest' }));
+    // one titled, foldable section per name prefix; a single section is just the grid
+    const sections = metricSections(keys);
+    const heads = sections.length > 1;
+    const wrap = h('div', { class: 'chart-sections' });
+    chartSections = sections.map((sec) => {
+      // the focused metric comes first in its section
+      const list = sec.keys.includes(state.metric) ? [state.metric, ...sec.keys.filter((k) => k !== state.metric)] : sec.keys;
+      const grid = h('div', { class: 'chart-grid' });
+      const entry = { id: sec.id, keys: list, grid, fold: null, open: false };
+      if (heads) {
+        entry.fold = foldSection({ title: sec.title, count: sec.keys.length, body: grid, cls: 'chart-section', onToggle: () => toggleSection(entry) });
+        entry.fold.el.dataset.section = sec.id;
+        wrap.append(entry.fold.el);
+      } else wrap.append(grid);
+      return entry;
+    });
+    bodyEl.replaceChildren(toolbar, wrap);
+    applyFold();
+    if (refocusSection !== null) chartSections.find((e) => e.id === refocusSection)?.fold?.button.focus({ preventScroll: true });
+    refocusSection = null;
+    if (state.metric) requestAnimationFrame(() => chartCards.get(state.metric)?.card.scrollIntoView({ block: 'nearest' }));
     return () => { lazy.disconnect(); for (const e of chartCards.values()) e.chart?.destroy(); };
+  }
+
+  /** Is a chart section open? Always without headings; else unless `fold` lists it (the focused metric's is open). */
+  function sectionOpen(entry) {
+    if (!entry.fold) return true;
+    if (state.metric && entry.keys.includes(state.metric)) return true;
+    return !state.fold.includes(entry.id);
+  }
+
+  /** Fold or open a section in the URL; folding the focused metric's section drops the focus. */
+  function toggleSection(entry) {
+    if (!sectionOpen(entry)) { setState({ fold: toggleFold(state.fold, entry.id) }, { replace: true }); return; }
+    const fold = state.fold.includes(entry.id) ? state.fold : [...state.fold, entry.id]; // listed already when the focus held it open
+    if (!entry.keys.includes(state.metric)) { setState({ fold }, { replace: true }); return; }
+    refocusSection = entry.id; // the tab is drawn again without the focus: keep the keyboard on this toggle
+    setState({ fold, metric: '' }, { replace: true });
+  }
+
+  /** Make the sections match the URL: open ones get their chart cards (loaded lazily), folded ones have none. */
+  function applyFold() {
+    for (const entry of chartSections) {
+      const open = sectionOpen(entry);
+      entry.fold?.setOpen(open);
+      if (open === entry.open) continue;
+      entry.open = open;
+      if (open) {
+        for (const key of entry.keys) {
+          const box = h('div', { class: 'chart-box' });
+          const lastEl = h('span', { class: 'mono small muted' });
+          const card = h('div', { class: `card chart-card${key === state.metric ? ' is-focus' : ''}`, id: `chart-${key}` },
+            h('div', { class: 'card-head' }, h('h2', { class: 'mono' }, key), h('div', { class: 'actions' }, lastEl)),
+            box);
+          entry.grid.append(card);
+          const c = { key, box, card, lastEl, chart: null, zoom: null };
+          chartCards.set(key, c);
+          chartLazy.observe(card, () => loadChart(c));
+        }
+      } else {
+        for (const key of entry.keys) {
+          const c = chartCards.get(key);
+          if (!c) continue;
+          chartLazy.unobserve(c.card);
+          c.chart?.destroy();
+          c.chart = null; // a series still on its way draws nothing
+          chartCards.delete(key);
+        }
+        entry.grid.replaceChildren();
+      }
+    }
   }
 
   async function loadChart(entry) {
@@ -516,6 +584,7 @@ export function mount(root, params) {
     renderTabs();
     if (state.tab === 'charts') {
       if (prev.metric !== state.metric) { renderTab(); return; }
+      if (prev.fold.join() !== state.fold.join()) applyFold();
       for (const e of chartCards.values()) {
         if (prev.x !== state.x && e.zoom) { e.zoom = null; e.chart?.setXRange(null); refreshChart(e, true); } else drawChart(e);
       }
