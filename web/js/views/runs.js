@@ -365,6 +365,9 @@ export function mount(root, params) {
       if (it?.type !== 'run' || !ids.has(it.run.id)) continue;
       it.run = runs[byId.get(it.run.id)];
       const row = runRow(it.run, i);
+      // The checkbox node carries over, so a click landing while the row is redrawn still counts.
+      const box = el.querySelector('.sel input');
+      if (box) row.querySelector('.sel input')?.replaceWith(box);
       row.style.transform = el.style.transform;
       el.replaceWith(row);
       rendered.set(i, row);

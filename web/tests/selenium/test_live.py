@@ -31,8 +31,14 @@ def test_runs_table_updates_live(ui, seed):
         row = next(r for r in ui.run_rows() if r["name"] == "live-run")
         return row["cells"][acc]
     assert live_acc() != "0.98765"
+    row_i = next(r["i"] for r in ui.run_rows() if r["name"] == "live-run")
+    box = ui.find(f'.vt-row[data-i="{row_i}"] .sel input')
     seed.log_live(5, acc_value=0.987654)
     within(ui, lambda: live_acc() == "0.98765", "live acc cell updated")
+    # The row was redrawn, its checkbox kept: a click on the box found before the update selects the run.
+    box.click()
+    ui.wait(lambda: ui.finds(f'.vt-row.is-selected[data-i="{row_i}"]'), msg="the live run is selected")
+    assert ui.find(f'.vt-row[data-i="{row_i}"] .sel input').is_selected()
 
 
 def test_run_chart_updates_live(ui, seed):
