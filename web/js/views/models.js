@@ -7,12 +7,13 @@ import { h } from '../html.js';
 import { formatCount, plural } from '../lib/format.js';
 import { modelsHash, modelHash } from '../lib/url-state.js';
 import { nameFilter, latestVersions, sortAliases, aliasText } from '../lib/models.js';
-import { errorBox, loading, timeEl, codeBlock } from '../ui/dom.js';
+import { errorBox, loading, timeEl, codeBlock, poller, dialogOpen } from '../ui/dom.js';
 import { rowCursor } from '../ui/row-cursor.js';
 import { newModelDialog } from '../ui/registry-dialogs.js';
 import { navigate, setTitle } from '../nav.js';
 
 const PAGE_SIZE = 100;
+const POLL_MS = 3000; // models, versions and aliases made elsewhere show up within this
 const TYPE_DELAY_MS = 200; // one search per pause in typing
 const SORTS = { name: 'name ASC', updated: 'last_updated_timestamp DESC' };
 
@@ -135,9 +136,24 @@ export function mount(root, params) {
     keys.restore();
   }
 
-  search();
+  /** What the list shows of each model: a change in any of it redraws the list. */
+  const shown = (list) => JSON.stringify(list.map((m) => [m.name, m.last_updated_timestamp, m.description, m.aliases,
+    m.latest_versions.map((v) => [v.version, v.current_stage])]));
 
-  const unmount = () => { ctl.abort(); clearTimeout(typeTimer); keys.stop(); };
+  /** Ask for the first page again (while only it is on screen) and redraw when it changed. */
+  async function refresh() {
+    if (!models || error || more || models.length > PAGE_SIZE || body.hasAttribute('aria-busy')) return;
+    const { signal } = ctl;
+    const r = await api.searchRegisteredModels({ filter: nameFilter(state.q), orderBy: SORTS[state.sort], maxResults: PAGE_SIZE, signal });
+    if (signal.aborted || (shown(r.models) === shown(models) && r.nextPageToken === next)) return;
+    models = r.models; next = r.nextPageToken;
+    render();
+  }
+
+  search();
+  const stopPoll = poller(refresh, POLL_MS, () => !dialogOpen());
+
+  const unmount = () => { ctl.abort(); clearTimeout(typeTimer); keys.stop(); stopPoll(); };
   unmount.update = (p) => {
     const prev = state;
     state = readState(p);

@@ -338,3 +338,18 @@ def test_model_pages_follow_the_dark_theme(mui, reg):
         assert luminance(mui.js("return getComputedStyle(document.querySelector('.version-table .alias')).color")) > 0.45
         assert luminance(mui.js("return getComputedStyle(document.querySelector('.version-table .pill')).color")) > 0.45
         mui.screenshot("model-dark")
+
+
+def test_models_list_shows_new_models_versions_and_aliases_by_itself(fresh_ui, fresh_server):
+    ui, api = fresh_ui, Api(fresh_server.url)
+    api.post("registered-models/create", {"name": "first"})
+    ui.open("#/models")
+    ui.wait(lambda: names(ui) == ["first"], msg="the first model")
+    # made by another client while the page is open: no reload
+    api.post("registered-models/create", {"name": "second"})
+    api.post("model-versions/create", {"name": "first", "source": "s3://bucket/first/1"})
+    api.post("registered-models/alias", {"name": "first", "alias": "champion", "version": "1"})
+    ui.wait(lambda: names(ui) == ["first", "second"], timeout=10, msg="the new model appears")
+    ui.wait(lambda: {r["name"]: (r["latest"], r["aliases"]) for r in list_rows(ui)}["first"] == (["v1"], ["@champion → v1"]),
+            timeout=10, msg="the new version and alias appear")
+    assert ui.find(".page-header .subtitle").text == "2 models"
