@@ -63,13 +63,15 @@ export function promptDialog({ title, label, value = '', submitLabel = 'Save', p
 /**
  * formDialog({title, message, fields, submitLabel, danger, onSubmit}) -> Promise<result|undefined>.
  * fields: [{name, label, value, placeholder, required, kind: 'text' | 'textarea' | 'select' | 'checkbox',
- *           options: [[value, label], ...] (select), hint}]. onSubmit(values) gets {name: string | boolean}
+ *           options: [[value, label], ...] (select), hint}]. A hint is text, or a function of the
+ *           current values (as onSubmit gets them) redrawn as the user types. onSubmit(values) gets {name: string | boolean}
  * (text trimmed, textarea as typed) and may throw (e.g. an ApiError): the message is shown inline and
  * the dialog stays open. Ctrl/Cmd+Enter submits from a textarea. The first field gets the focus.
  */
 export function formDialog({ title, message, fields, submitLabel = 'Save', danger = false, onSubmit }) {
   return open((close) => {
     const inputs = new Map();
+    const liveHints = [];
     const rows = fields.map((f, i) => {
       const kind = f.kind || 'text';
       let input;
@@ -90,7 +92,8 @@ export function formDialog({ title, message, fields, submitLabel = 'Save', dange
       if (f.required) input.required = true;
       if (i === 0) input.setAttribute('autofocus', '');
       inputs.set(f.name, { input, kind });
-      const hint = f.hint ? h('div', { class: 'muted small' }, f.hint) : null;
+      const hint = f.hint ? h('div', { class: 'muted small field-hint' }, typeof f.hint === 'function' ? '' : f.hint) : null;
+      if (typeof f.hint === 'function') liveHints.push(() => { hint.textContent = f.hint(values()) || ''; });
       return kind === 'checkbox'
         ? h('label', { class: 'field field-check' }, input, ' ', f.label)
         : h('div', { class: 'field' }, h('label', null, f.label), input, hint);
@@ -114,6 +117,10 @@ export function formDialog({ title, message, fields, submitLabel = 'Save', dange
     form.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target.tagName === 'TEXTAREA') { e.preventDefault(); form.requestSubmit(); }
     });
+    const updateHints = () => { for (const update of liveHints) update(); };
+    form.addEventListener('input', updateHints);
+    form.addEventListener('change', updateHints);
+    updateHints();
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const v = values();

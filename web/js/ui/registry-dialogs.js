@@ -4,7 +4,6 @@
 
 import * as api from '../api.js';
 import { cached, invalidate } from '../cache.js';
-import { h } from '../html.js';
 import { formDialog, promptDialog } from './dialog.js';
 import {
   versionLabel, stageChangeText, aliasMoveText, aliasName, descriptionToSave, registerTargetName, registerNote,
@@ -36,31 +35,6 @@ function submitting(change, onError) {
       throw e;
     }
   };
-}
-
-/**
- * A hint that follows what is typed: text(field) -> string, where field(name) is that input's
- * current value. Pass `.el` as a field's hint, call `.attach()` once the dialog is open.
- */
-function liveHint(text) {
-  const el = h('span', { class: 'live-hint' });
-  const attach = (retry = true) => {
-    const form = el.closest('form');
-    if (!form) { if (retry) requestAnimationFrame(() => attach(false)); return; }
-    const field = (name) => form.elements.namedItem(name)?.value ?? '';
-    const update = () => { el.textContent = text(field); };
-    form.addEventListener('input', update);
-    form.addEventListener('change', update);
-    update();
-  };
-  return { el, attach };
-}
-
-/** formDialog with a live hint, attached as soon as the dialog is on screen (formDialog shows it at once). */
-function withLiveHint(hint, options) {
-  const done = formDialog(options);
-  hint.attach();
-  return done;
 }
 
 // Every dialog takes `onError(e)`: told of each refusal the dialog shows.
@@ -127,13 +101,12 @@ export function tagDialog({ title, tag, save, onError }) {
  * as the name is typed). alias/version preset the fields. -> {alias, version}
  */
 export function aliasDialog({ name, aliases, versions, alias = '', version, onError }) {
-  const hint = liveHint((field) => aliasMoveText(aliases, field('alias'), field('version')));
   const options = versions.map((v) => [v.version, v.current_stage && v.current_stage !== 'None' ? `${versionLabel(v.version)} · ${v.current_stage}` : versionLabel(v.version)]);
-  return withLiveHint(hint, {
+  return formDialog({
     title: alias ? `Move @${alias}` : 'Set an alias', submitLabel: alias ? 'Move alias' : 'Set alias',
     message: `Deployments load the version an alias points at as models:/${name}@<alias>.`,
     fields: [
-      { name: 'alias', label: 'Alias', value: alias, placeholder: 'e.g. champion', required: true, hint: hint.el },
+      { name: 'alias', label: 'Alias', value: alias, placeholder: 'e.g. champion', required: true, hint: (v) => aliasMoveText(aliases, v.alias, v.version) },
       { name: 'version', label: 'Version', kind: 'select', options, value: String(version ?? versions[0]?.version ?? '') },
     ],
     onSubmit: submitting(async (v) => {
@@ -168,14 +141,13 @@ export function stageDialog({ name, versions, version, stage, onError }) {
  * mlflow.modelVersions tag changed) is dropped too.
  */
 export function registerDialog({ loggedModel, names, onError }) {
-  const hint = liveHint((field) => registerNote(names, { existing: field('existing'), newName: field('newName') }));
   const pick = names.length
     ? [{ name: 'existing', label: 'Registered model', kind: 'select', value: '', options: [['', '+ New registered model'], ...names.map((n) => [n, n])] }]
     : [];
-  return withLiveHint(hint, {
+  return formDialog({
     title: 'Register model', submitLabel: 'Register',
     message: `Adds a version made from ${loggedModel.name} (models:/${loggedModel.id}) to a registered model.`,
-    fields: [...pick, { name: 'newName', label: names.length ? 'New model name' : 'Model name', value: loggedModel.name, placeholder: 'e.g. churn-classifier', hint: hint.el }],
+    fields: [...pick, { name: 'newName', label: names.length ? 'New model name' : 'Model name', value: loggedModel.name, placeholder: 'e.g. churn-classifier', hint: (v) => registerNote(names, v) }],
     onSubmit: submitting(async (v) => {
       const name = registerTargetName(v);
       if (!name) throw new Error('Pick a registered model or type a name for a new one.');

@@ -169,7 +169,7 @@ def dialog_error(ui):
 
 
 def hint(ui):
-    return ui.js("return document.querySelector(arguments[0] + ' .live-hint')?.textContent ?? ''", DIALOG)
+    return ui.js("return document.querySelector(arguments[0] + ' .field-hint')?.textContent ?? ''", DIALOG)
 
 
 def version_action(ui, version, action):
