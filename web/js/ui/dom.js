@@ -150,3 +150,21 @@ export function foldSection({ title, count, open = true, onToggle, body = h('div
   setOpen(open);
   return { el, body, button, setOpen };
 }
+
+/**
+ * A chart grid per metric section (lib/metric-sections.js), each under a foldSection heading
+ * unless there is only one. onToggle(entry) runs when a heading is clicked. Returns
+ * { entries: [{ id, keys, grid, fold, open: false }], nodes } (nodes: what to put on the page).
+ */
+export function chartSectionGrids(sections, onToggle) {
+  const heads = sections.length > 1;
+  const entries = sections.map((sec) => {
+    const entry = { id: sec.id, keys: sec.keys, grid: h('div', { class: 'chart-grid' }), fold: null, open: false };
+    if (heads) {
+      entry.fold = foldSection({ title: sec.title, count: sec.keys.length, body: entry.grid, cls: 'chart-section', onToggle: () => onToggle(entry) });
+      entry.fold.el.dataset.section = sec.id;
+    }
+    return entry;
+  });
+  return { entries, nodes: entries.map((e) => e.fold?.el || e.grid) };
+}

@@ -18,7 +18,7 @@ import { LineChart, CursorSync } from '../chart/line-chart.js';
 import { ParallelChart } from '../chart/parallel.js';
 import { ScatterChart } from '../chart/scatter.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, lazyGroup, poller, segmented, foldSection } from '../ui/dom.js';
+import { errorBox, loading, lazyGroup, poller, segmented, chartSectionGrids } from '../ui/dom.js';
 import { navigate, setTitle } from '../nav.js';
 
 const POLL_MS = 1000;
@@ -181,19 +181,10 @@ export function mount(root, params) {
     chartSections = [];
     if (!keys.length) { gridEl.replaceChildren(h('div', { class: 'card card-empty' }, 'These runs have no metrics.')); return; }
     // one titled, foldable section per name prefix; a single section is just the grid
-    const sections = metricSections(keys);
-    const heads = sections.length > 1;
-    chartSections = sections.map((sec) => {
-      const grid = h('div', { class: 'chart-grid' });
-      if (keys.length === 1) grid.style.gridTemplateColumns = '1fr';
-      const entry = { id: sec.id, keys: sec.keys, grid, fold: null, open: false };
-      if (heads) {
-        entry.fold = foldSection({ title: sec.title, count: sec.keys.length, body: grid, cls: 'chart-section', onToggle: () => setState({ fold: toggleFold(state.fold, sec.id) }, { replace: true }) });
-        entry.fold.el.dataset.section = sec.id;
-      }
-      return entry;
-    });
-    gridEl.replaceChildren(...chartSections.map((e) => e.fold?.el || e.grid));
+    const built = chartSectionGrids(metricSections(keys), (sec) => setState({ fold: toggleFold(state.fold, sec.id) }, { replace: true }));
+    chartSections = built.entries;
+    if (keys.length === 1) chartSections[0].grid.style.gridTemplateColumns = '1fr';
+    gridEl.replaceChildren(...built.nodes);
     applyFold(keys.length);
   }
 

@@ -20,7 +20,7 @@ import { artifactRoot, joinPath, previewKind, sortEntries, baseName } from '../l
 import { LineChart } from '../chart/line-chart.js';
 import { drawSparkline } from '../chart/sparkline.js';
 import { SeriesStore } from '../series-store.js';
-import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock, toast, foldSection } from '../ui/dom.js';
+import { errorBox, loading, statusPill, copyButton, lazyGroup, poller, segmented, emptyState, codeBlock, toast, chartSectionGrids } from '../ui/dom.js';
 import { kvCard } from '../ui/kv-card.js';
 import { renameRunDialog, editDescriptionDialog, deleteRunDialog, restoreRun, runTagsCard } from '../ui/run-edits.js';
 import { loggedModelsCard } from '../ui/logged-models-card.js';
@@ -325,22 +325,11 @@ export function mount(root, params) {
       return () => lazy.disconnect();
     }
     // one titled, foldable section per name prefix; a single section is just the grid
-    const sections = metricSections(keys);
-    const heads = sections.length > 1;
-    const wrap = h('div', { class: 'chart-sections' });
-    chartSections = sections.map((sec) => {
-      // the focused metric comes first in its section
-      const list = sec.keys.includes(state.metric) ? [state.metric, ...sec.keys.filter((k) => k !== state.metric)] : sec.keys;
-      const grid = h('div', { class: 'chart-grid' });
-      const entry = { id: sec.id, keys: list, grid, fold: null, open: false };
-      if (heads) {
-        entry.fold = foldSection({ title: sec.title, count: sec.keys.length, body: grid, cls: 'chart-section', onToggle: () => toggleSection(entry) });
-        entry.fold.el.dataset.section = sec.id;
-        wrap.append(entry.fold.el);
-      } else wrap.append(grid);
-      return entry;
-    });
-    bodyEl.replaceChildren(toolbar, wrap);
+    // the focused metric comes first in its section
+    const focusFirst = (list) => (list.includes(state.metric) ? [state.metric, ...list.filter((k) => k !== state.metric)] : list);
+    const built = chartSectionGrids(metricSections(keys).map((sec) => ({ ...sec, keys: focusFirst(sec.keys) })), toggleSection);
+    chartSections = built.entries;
+    bodyEl.replaceChildren(toolbar, h('div', { class: 'chart-sections' }, built.nodes));
     applyFold();
     if (refocusSection !== null) chartSections.find((e) => e.id === refocusSection)?.fold?.button.focus({ preventScroll: true });
     refocusSection = null;
