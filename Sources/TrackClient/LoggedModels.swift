@@ -12,13 +12,15 @@ extension APIClient {
         }
     }
 
-    /// The logged models of `references`, in their order; nil where the server has none.
-    public func loggedModels(_ references: [ModelReference]) async throws -> [(ModelReference, LoggedModel?)] {
+    /// The logged models of `references`, in their order; nil where the server has none. At most
+    /// `concurrency` requests are in flight (a run that logged a checkpoint per epoch has many).
+    public func loggedModels(_ references: [ModelReference], concurrency: Int = 8) async throws -> [(ModelReference, LoggedModel?)] {
         try await withThrowingTaskGroup(of: (Int, LoggedModel?).self) { group in
+            var models = [LoggedModel?](repeating: nil, count: references.count)
             for (index, reference) in references.enumerated() {
+                if index >= concurrency, let (done, model) = try await group.next() { models[done] = model }
                 group.addTask { (index, try await self.loggedModel(id: reference.modelID)) }
             }
-            var models = [LoggedModel?](repeating: nil, count: references.count)
             for try await (index, model) in group { models[index] = model }
             return Array(zip(references, models))
         }
